@@ -1,0 +1,1 @@
+"""Evaluation set and tools for measuring Sectorwijzer answer quality."""

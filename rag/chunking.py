@@ -1,0 +1,88 @@
+"""Structure-aware chunking: whole sentences, headings carried as `section`, small overlap."""
+
+import hashlib
+from dataclasses import dataclass
+
+from rag.cleaning import CleanDocument
+from rag.language import detect_language
+from rag.models import Chunk, DocumentMeta
+from rag.structure import is_heading, split_sentences
+
+
+@dataclass(frozen=True)
+class ChunkingOptions:
+    """Size targets in words; overlap in sentences carried into the next chunk."""
+
+    target_words: int = 180
+    max_words: int = 250
+    overlap_sentences: int = 1
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    words: int
+    section: str
+
+
+def chunk_document(
+    doc: CleanDocument, meta: DocumentMeta, options: ChunkingOptions | None = None
+) -> list[Chunk]:
+    """Cut a cleaned document into chunks that never split a sentence."""
+    options = options or ChunkingOptions()
+    groups = _group_units(_units(doc.text), options)
+    return [_make_chunk(doc, meta, group, index) for index, group in enumerate(groups)]
+
+
+def _units(text: str) -> list[_Unit]:
+    """Sentences with the heading they fall under; headings themselves are not units."""
+    units: list[_Unit] = []
+    section = ""
+    position = 0
+    for line in text.split("\n"):
+        if is_heading(line):
+            section = line.strip()
+        else:
+            for start, end in split_sentences(line, position):
+                units.append(_Unit(start, end, len(text[start:end].split()), section))
+        position += len(line) + 1
+    return units
+
+
+def _group_units(units: list[_Unit], options: ChunkingOptions) -> list[list[_Unit]]:
+    groups: list[list[_Unit]] = []
+    current: list[_Unit] = []
+    for unit in units:
+        words = sum(u.words for u in current)
+        new_section = bool(current) and unit.section != current[-1].section
+        full = words >= options.target_words or words + unit.words > options.max_words
+        if current and (full or (new_section and words >= options.target_words // 3)):
+            groups.append(current)
+            keep = options.overlap_sentences if not new_section else 0
+            current = current[-keep:] if keep else []
+        current.append(unit)
+    if current and (not groups or current != groups[-1][-len(current):]):
+        groups.append(current)
+    return groups
+
+
+def _make_chunk(doc: CleanDocument, meta: DocumentMeta, group: list[_Unit], index: int) -> Chunk:
+    start, end = group[0].start, group[-1].end
+    text = doc.text[start:end]
+    pages = sorted({p for p in (doc.page_at(start), doc.page_at(end - 1)) if p is not None})
+    digest = hashlib.sha1(f"{meta.id}:{start}:{end}:{text}".encode()).hexdigest()[:12]
+    return Chunk(
+        id=f"{meta.id}#{index:04d}-{digest}",
+        document_id=meta.id,
+        title=meta.title,
+        organisations=meta.organisations,
+        year=meta.year,
+        kind=meta.kind,
+        pages=list(range(pages[0], pages[-1] + 1)) if pages else [],
+        section=group[-1].section or group[0].section,
+        start=start,
+        end=end,
+        language=detect_language(text),
+        text=text,
+    )

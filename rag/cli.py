@@ -1,0 +1,110 @@
+"""`sectorwijzer` command line: ingest, ask, serve, eval. Thin: parse, call the core, print."""
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable
+
+from rag.offline import apply_offline_env
+
+apply_offline_env()
+
+from rag.assistant import Assistant  # noqa: E402 - the environment must be set first
+from rag.config import Settings, load_settings  # noqa: E402
+from rag.errors import SectorwijzerError  # noqa: E402
+from rag.models import Answer, Filters  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (1 for a user-facing error)."""
+    args = _parser().parse_args(argv)
+    settings = load_settings(data_dir=args.data_dir, corpus_dir=args.corpus_dir,
+                             embedder=args.embedder, retriever=args.retriever)
+    command: Callable[[argparse.Namespace, Settings], int] = args.func
+    try:
+        return command(args, settings)
+    except SectorwijzerError as exc:
+        print(f"fout / error: {exc.message}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sectorwijzer", description=__doc__)
+    parser.add_argument("--data-dir", help="index and state folder (SECTORWIJZER_DATA_DIR)")
+    parser.add_argument("--corpus-dir", help="documents folder (SECTORWIJZER_CORPUS_DIR)")
+    parser.add_argument("--embedder", help="embedder name (SECTORWIJZER_EMBEDDER)")
+    parser.add_argument("--retriever", help="hybrid, dense or bm25 (SECTORWIJZER_RETRIEVER)")
+    sub = parser.add_subparsers(required=True)
+    ingest = sub.add_parser("ingest", help="index new and changed documents")
+    ingest.add_argument("--rebuild", action="store_true", help="rebuild the whole index")
+    ingest.set_defaults(func=_ingest)
+    ask = sub.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--document", action="append", default=[], help="only this document id")
+    ask.add_argument("--kind", action="append", default=[], help="only documents of this kind")
+    ask.add_argument("--organisation", action="append", default=[])
+    ask.add_argument("--year-from", type=int)
+    ask.add_argument("--year-to", type=int)
+    ask.set_defaults(func=_ask)
+    serve = sub.add_parser("serve", help="run the web API and chat UI")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=_delegate("api.server", "serve_command"))
+    evaluate = sub.add_parser("eval", help="run the evaluation set and write a report")
+    evaluate.add_argument("--compare", help="comma-separated retrievers, e.g. bm25,dense,hybrid")
+    evaluate.add_argument("--limit", type=int, help="only the first N items")
+    evaluate.add_argument("--output", help="report folder (default evals/reports/<timestamp>)")
+    evaluate.set_defaults(func=_delegate("evals.runner", "eval_command"))
+    return parser
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    report = Assistant(settings).ingest(rebuild=args.rebuild, progress=sys.stderr.isatty())
+    for label, names in (("added", report.added), ("updated", report.updated),
+                         ("removed", report.removed)):
+        for name in names:
+            print(f"{label}: {name}")
+    for name, reason in report.failed.items():
+        print(f"failed: {name}: {reason}", file=sys.stderr)
+    print(f"{report.documents} documents, {report.chunks} chunks, {len(report.unchanged)} "
+          f"unchanged, {report.seconds:.1f} s (generation {report.generation})")
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    filters = Filters(documents=args.document, kind=args.kind, organisations=args.organisation,
+                      year_from=args.year_from, year_to=args.year_to)
+    assistant = Assistant(settings)
+    if assistant._data.current() is None:
+        assistant.ingest(progress=sys.stderr.isatty())
+    answer = assistant.ask(args.question, filters=filters)
+    print(answer.model_dump_json(indent=2) if args.json else format_answer(answer))
+    return 0
+
+
+def format_answer(answer: Answer) -> str:
+    """The answer and its sources as plain text for a terminal."""
+    lines = [answer.answer, ""]
+    if answer.citations:
+        lines.append("Bronnen:" if answer.language == "nl" else "Sources:")
+    for c in answer.citations:
+        where = ", ".join(x for x in (f"p. {c.page}" if c.page else "", c.section) if x)
+        orgs = ", ".join(c.organisations)
+        lines.append(f"[{c.n}] {c.title} ({orgs}, {c.year or 'z.j.'}){' - ' + where if where else ''}")
+        lines.append(f"    \"{c.quote}\"")
+    return "\n".join(lines).rstrip()
+
+
+def _delegate(module: str, name: str) -> Callable[[argparse.Namespace, Settings], int]:
+    """Commands whose code lives in an edge package, imported only when used."""
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        command: Callable[[argparse.Namespace, Settings], int] = getattr(
+            importlib.import_module(module), name)
+        return command(args, settings)
+
+    return run
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

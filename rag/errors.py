@@ -1,0 +1,42 @@
+"""Domain errors. Only the edges (CLI, API, UI) turn them into exit codes or HTTP statuses."""
+
+
+class SectorwijzerError(Exception):
+    """Base class: every error carries a message fit to show a user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidQuestionError(SectorwijzerError):
+    """The question is empty, too long or otherwise unusable."""
+
+
+class DocumentError(SectorwijzerError):
+    """A document cannot be read: broken, encrypted, scanned or of an unsupported type."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class UnsupportedFileError(DocumentError):
+    """The file type is not PDF, plain text or Markdown."""
+
+
+class DocumentNotFoundError(SectorwijzerError):
+    """No document with that id is loaded."""
+
+
+class DuplicateDocumentError(SectorwijzerError):
+    """The same content is already loaded under another name."""
+
+
+class IndexNotReadyError(SectorwijzerError):
+    """There is no usable index yet, or it is corrupt; run `sectorwijzer ingest`."""
+
+
+class ConfigurationError(SectorwijzerError):
+    """A setting names an unknown component or holds an impossible value."""

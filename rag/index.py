@@ -1,0 +1,92 @@
+"""Build and open one index generation: Chroma vectors, BM25, chunks and sentence vectors."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from llama_index.core.schema import TextNode
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from rag.bm25 import KeywordIndex
+from rag.errors import IndexNotReadyError
+from rag.models import Chunk
+from rag.store import COLLECTION, read_chunks, read_json, write_chunks, write_json, write_matrix
+from rag.structure import split_sentences
+
+SentenceRow = tuple[int, int, int]  # chunk position, start, end within the chunk text
+
+
+@dataclass
+class Index:
+    """Everything a query needs, loaded from one generation."""
+
+    path: Path
+    chunks: list[Chunk]
+    vectors: ChromaVectorStore
+    keywords: KeywordIndex
+    sentence_rows: list[SentenceRow]
+    sentence_vectors: np.ndarray
+    state: dict[str, Any]
+
+    def position(self, chunk_id: str) -> int:
+        return self._positions[chunk_id]
+
+    def __post_init__(self) -> None:
+        self._positions = {chunk.id: i for i, chunk in enumerate(self.chunks)}
+
+
+def sentence_rows(chunks: list[Chunk]) -> list[SentenceRow]:
+    """Every sentence of every chunk, in chunk order."""
+    return [(i, s, e) for i, chunk in enumerate(chunks) for s, e in split_sentences(chunk.text)]
+
+
+def write_index(
+    path: Path, chunks: list[Chunk], chunk_vectors: np.ndarray, sentence_vectors: np.ndarray,
+    state: dict[str, Any],
+) -> None:
+    """Write a complete generation into `path` (state.json last: it marks completeness)."""
+    store = _open_vectors(path, create=True)
+    nodes = [
+        TextNode(id_=c.id, text=c.text, embedding=v.tolist(),
+                 metadata={"document_id": c.document_id})
+        for c, v in zip(chunks, chunk_vectors, strict=True)
+    ]
+    if nodes:
+        store.add(nodes)
+    KeywordIndex.build([f"{c.section}\n{c.text}" for c in chunks]).save(path / "bm25")
+    write_chunks(path / "chunks.jsonl", chunks)
+    write_matrix(path / "sentences.npy", sentence_vectors)
+    write_json(path / "state.json", state)
+
+
+def open_index(path: Path) -> Index:
+    """Load a generation; any missing or unreadable part is reported as a damaged index."""
+    try:
+        chunks = read_chunks(path / "chunks.jsonl")
+        vectors = np.load(path / "sentences.npy")
+        index = Index(path, chunks, _open_vectors(path, create=False),
+                      KeywordIndex.load(path / "bm25"), sentence_rows(chunks), vectors,
+                      read_json(path / "state.json"))
+    except (OSError, ValueError, KeyError) as exc:
+        raise IndexNotReadyError(
+            f"the index in {path} is damaged ({exc}); run `sectorwijzer ingest --rebuild`"
+        ) from exc
+    if len(index.sentence_rows) != len(vectors) or index.keywords.size != len(chunks):
+        raise IndexNotReadyError(f"the index in {path} is inconsistent; run `ingest --rebuild`")
+    return index
+
+
+def _open_vectors(path: Path, create: bool) -> ChromaVectorStore:
+    client = chromadb.PersistentClient(
+        path=str(path / "chroma"),
+        settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+    )
+    if create:
+        collection = client.create_collection(COLLECTION, metadata={"hnsw:space": "cosine"},
+                                              embedding_function=None)
+    else:
+        collection = client.get_collection(COLLECTION, embedding_function=None)
+    return ChromaVectorStore(chroma_collection=collection)

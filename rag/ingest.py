@@ -1,0 +1,175 @@
+"""Incremental, crash-safe ingestion of a corpus folder into a new index generation."""
+
+import fcntl
+import hashlib
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from tqdm import tqdm
+
+from rag.chunking import ChunkingOptions
+from rag.config import Settings
+from rag.embedding_cache import EmbeddingCache
+from rag.errors import DocumentError, IndexNotReadyError
+from rag.index import open_index, sentence_rows, write_index
+from rag.manifest import MANIFEST_NAME, load_manifest
+from rag.models import Chunk, DocumentMeta
+from rag.prepare import prepare_document
+from rag.readers import SUPPORTED_SUFFIXES
+from rag.store import DataDir
+
+_BATCH = 16
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, per file name."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    documents: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+    generation: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def source_files(settings: Settings) -> list[Path]:
+    """Supported files of the corpus folder and of the uploads folder, sorted by name."""
+    folders = [settings.corpus_dir, settings.data_dir / "uploads"]
+    files = [p for folder in folders if folder.is_dir() for p in sorted(folder.iterdir())]
+    return [p for p in files if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+            and p.name != MANIFEST_NAME and not p.name.startswith(".")]
+
+
+def ingest(
+    settings: Settings, embedder: BaseEmbedding, rebuild: bool = False, progress: bool = False
+) -> IngestReport:
+    """Bring the index in line with the corpus: skip unchanged files, replace changed ones."""
+    started = time.perf_counter()
+    data = DataDir(settings.data_dir)
+    with _lock(data.root):
+        previous_state, previous_chunks = ({}, {}) if rebuild else _previous(data)
+        report = IngestReport()
+        documents, chunks = _collect(settings, previous_state, previous_chunks, report)
+        report.removed = sorted(
+            info["file"] for doc_id, info in previous_state.items() if doc_id not in documents
+        )
+        if report.changed or rebuild or data.current() is None:
+            report.generation = _build(data, embedder, documents, chunks, progress)
+        else:
+            current = data.current()
+            report.generation = current.name if current else ""
+    report.documents, report.chunks = len(documents), len(chunks)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _previous(data: DataDir) -> tuple[dict[str, Any], dict[str, list[Chunk]]]:
+    try:
+        current = data.current()
+        if current is None:
+            return {}, {}
+        index = open_index(current)
+    except IndexNotReadyError:
+        return {}, {}  # a damaged index is rebuilt from the corpus
+    by_doc: dict[str, list[Chunk]] = {}
+    for chunk in index.chunks:
+        by_doc.setdefault(chunk.document_id, []).append(chunk)
+    return dict(index.state.get("documents", {})), by_doc
+
+
+def _collect(
+    settings: Settings, previous: dict[str, Any], previous_chunks: dict[str, list[Chunk]],
+    report: IngestReport,
+) -> tuple[dict[str, Any], list[Chunk]]:
+    manifest = {**load_manifest(settings.corpus_dir), **load_manifest(settings.data_dir / "uploads")}
+    options = ChunkingOptions(settings.chunk_target_words, settings.chunk_max_words,
+                              settings.chunk_overlap_sentences)
+    by_file = {info["file"]: doc_id for doc_id, info in previous.items()}
+    documents: dict[str, Any] = {}
+    chunks: list[Chunk] = []
+    seen_hashes: dict[str, str] = {}
+    for path in source_files(settings):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest in seen_hashes:
+            report.failed[path.name] = f"duplicate of {seen_hashes[digest]}"
+            continue
+        seen_hashes[digest] = path.name
+        meta = manifest.get(path.name)
+        old_id = by_file.get(path.name)
+        old = previous.get(old_id) if old_id else None
+        if old and old["sha256"] == digest and (meta is None or meta.id == old_id):
+            report.unchanged.append(path.name)
+            documents[old_id], chunks = old, chunks + previous_chunks.get(old_id, [])  # type: ignore[index]
+            continue
+        try:
+            doc_meta, doc_chunks, pages = prepare_document(path, meta, options, set(documents))
+        except DocumentError as exc:
+            report.failed[path.name] = exc.reason
+            if old and old_id:
+                documents[old_id], chunks = old, chunks + previous_chunks.get(old_id, [])
+            continue
+        (report.updated if old else report.added).append(path.name)
+        documents[doc_meta.id] = _document_info(path, digest, doc_meta, doc_chunks, pages)
+        chunks.extend(doc_chunks)
+    return documents, chunks
+
+
+def _document_info(
+    path: Path, digest: str, meta: DocumentMeta, chunks: list[Chunk], pages: int | None
+) -> dict[str, Any]:
+    return {
+        **meta.model_dump(), "file": path.name, "folder": path.parent.name, "sha256": digest,
+        "pages": pages, "chunks": len(chunks),
+        "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+
+def _build(
+    data: DataDir, embedder: BaseEmbedding, documents: dict[str, Any], chunks: list[Chunk],
+    progress: bool,
+) -> str:
+    cache = EmbeddingCache(data.cache_file, embedder.model_name)
+    rows = sentence_rows(chunks)
+    sentences = [chunks[i].text[s:e] for i, s, e in rows]
+    total = len(chunks) + len(sentences)
+    with tqdm(total=total, desc="embedding", unit="text", disable=not progress) as bar:
+        def compute(texts: list[str]) -> list[list[float]]:
+            out: list[list[float]] = []
+            for start in range(0, len(texts), _BATCH):
+                out.extend(embedder.get_text_embedding_batch(texts[start:start + _BATCH]))
+                bar.update(min(_BATCH, len(texts) - start))
+            return out
+
+        chunk_vectors = cache.embed([c.text for c in chunks], compute)
+        sentence_vectors = cache.embed(sentences, compute)
+        bar.update(total - bar.n)
+    cache.close()
+    partial = data.new_generation()
+    state = {"documents": documents, "embedder": embedder.model_name}
+    write_index(partial, chunks, chunk_vectors, sentence_vectors, state)
+    return data.publish(partial).name
+
+
+@contextmanager
+def _lock(root: Path) -> Iterator[None]:
+    """One ingest at a time per data directory (a second one waits)."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / "ingest.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,46 @@
+"""Read, clean and chunk one file into a document record and its chunks."""
+
+from pathlib import Path
+
+from rag.chunking import ChunkingOptions, chunk_document
+from rag.cleaning import clean_pages
+from rag.errors import DocumentError
+from rag.language import detect_language
+from rag.manifest import slug
+from rag.models import Chunk, DocumentMeta
+from rag.readers import pdf_title, read_document
+from rag.structure import is_heading
+
+_MIN_WORDS = 5
+
+
+def prepare_document(
+    path: Path, meta: DocumentMeta | None, options: ChunkingOptions, taken_ids: set[str]
+) -> tuple[DocumentMeta, list[Chunk], int | None]:
+    """The document's metadata (manifest or derived), its chunks and its page count."""
+    pages = read_document(path)
+    doc = clean_pages(pages)
+    if len(doc.text.split()) < _MIN_WORDS:
+        raise DocumentError(path.name, "no readable text after cleaning")
+    meta = meta or _derived_meta(path, doc.text, taken_ids)
+    if not meta.language:
+        meta = meta.model_copy(update={"language": detect_language(doc.text[:5000])})
+    chunks = chunk_document(doc, meta, options)
+    page_count = pages[-1].page if pages and pages[-1].page is not None else None
+    return meta, chunks, page_count
+
+
+def _derived_meta(path: Path, text: str, taken_ids: set[str]) -> DocumentMeta:
+    """Metadata for a document without a manifest entry: id from the name, title from the file."""
+    title = (pdf_title(path) if path.suffix.lower() == ".pdf" else None) or _first_heading(text)
+    doc_id, n = slug(path.name), 2
+    while f"{doc_id}" in taken_ids:
+        doc_id, n = f"{slug(path.name)}-{n}", n + 1
+    return DocumentMeta(id=doc_id, title=title or path.stem)
+
+
+def _first_heading(text: str) -> str | None:
+    for line in text.split("\n")[:5]:
+        if is_heading(line):
+            return line.strip()
+    return None

@@ -1,0 +1,64 @@
+"""Every text the assistant writes around its quotes, in Dutch and English, as named templates.
+
+The extractive generator quotes the sources verbatim; these templates are the only words of
+its own. A later generative backend keeps its prompt templates here too.
+"""
+
+from string import Formatter
+
+REFUSAL = {
+    "nl": "De geladen documenten bevatten geen antwoord op deze vraag.",
+    "en": "The loaded documents do not contain an answer to this question.",
+}
+CLOSEST = {
+    "nl": "De passages die er het dichtst bij komen staan hieronder, ter controle: {titles}.",
+    "en": "The closest passages are listed below for you to check: {titles}.",
+}
+CAO_SCOPE = {
+    "nl": "Er is geen cao-tekst geladen, dus wat de cao zelf bepaalt staat niet in de documenten. "
+          "Wel zeggen de cao-partijen in hun eigen documenten het volgende:",
+    "en": "No collective agreement (cao) text is loaded, so what the cao itself provides is not "
+          "in the documents. The cao parties do say this in their own documents:",
+}
+LIST_INTRO = {
+    "nl": "Volgens de documenten gaat het om:",
+    "en": "According to the documents (quoted in Dutch):",
+}
+ANSWER_INTRO = {
+    "nl": "",
+    "en": "According to the documents (quoted in Dutch):",
+}
+EMPTY_QUESTION = {
+    "nl": "Stel een vraag: de vraag is leeg.",
+    "en": "Please ask a question: the question is empty.",
+}
+QUESTION_TOO_LONG = {
+    "nl": "De vraag is te lang ({length} tekens); houd het onder de {limit} tekens.",
+    "en": "The question is too long ({length} characters); keep it under {limit} characters.",
+}
+NO_INDEX = {
+    "nl": "Er zijn nog geen documenten geladen. Voer eerst `sectorwijzer ingest` uit.",
+    "en": "No documents are loaded yet. Run `sectorwijzer ingest` first.",
+}
+
+TEMPLATES: dict[str, dict[str, str]] = {
+    "refusal": REFUSAL,
+    "closest": CLOSEST,
+    "cao_scope": CAO_SCOPE,
+    "list_intro": LIST_INTRO,
+    "answer_intro": ANSWER_INTRO,
+    "empty_question": EMPTY_QUESTION,
+    "question_too_long": QUESTION_TOO_LONG,
+    "no_index": NO_INDEX,
+}
+
+
+def render(name: str, language: str, **values: object) -> str:
+    """Fill template `name` in `language` (Dutch when the language is not served)."""
+    variants = TEMPLATES[name]
+    return variants.get(language, variants["nl"]).format(**values)
+
+
+def placeholders(name: str, language: str) -> set[str]:
+    """The names a template expects, so tests can check every variant renders completely."""
+    return {field for _, field, _, _ in Formatter().parse(TEMPLATES[name][language]) if field}

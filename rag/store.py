@@ -1,0 +1,106 @@
+"""On-disk index generations: each ingest writes a complete new one, then switches atomically.
+
+Layout under the data directory::
+
+    CURRENT                 name of the live generation (replaced with os.replace)
+    embeddings.sqlite       embedding cache shared by all generations
+    generations/<name>/     chroma/, bm25/, chunks.jsonl, sentences.npy, state.json
+
+A crash (even kill -9) before the switch leaves CURRENT on the previous, complete generation.
+"""
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+
+from rag.errors import IndexNotReadyError
+from rag.models import Chunk
+
+COLLECTION = "passages"
+
+
+class DataDir:
+    """Paths and the generation switch of one data directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.generations = root / "generations"
+        self.current_file = root / "CURRENT"
+        self.cache_file = root / "embeddings.sqlite"
+
+    def current(self) -> Path | None:
+        """The live generation, or None when nothing was ingested yet."""
+        if not self.current_file.exists():
+            return None
+        path = self.generations / self.current_file.read_text().strip()
+        if not (path / "state.json").exists():
+            raise IndexNotReadyError(
+                f"the index in {self.root} is damaged (generation {path.name} is incomplete); "
+                "run `sectorwijzer ingest --rebuild`"
+            )
+        return path
+
+    def new_generation(self) -> Path:
+        self.generations.mkdir(parents=True, exist_ok=True)
+        path = self.generations / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.partial"
+        path.mkdir()
+        return path
+
+    def publish(self, partial: Path) -> Path:
+        """Make a fully written generation the live one and remove the older ones."""
+        final = partial.with_suffix("")
+        _fsync_tree(partial)
+        partial.rename(final)
+        tmp = self.current_file.with_suffix(".tmp")
+        tmp.write_text(final.name)
+        with tmp.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.current_file)
+        self.prune(keep=final)
+        return final
+
+    def prune(self, keep: Path | None) -> None:
+        """Delete every generation except `keep`, including leftovers of crashed ingests."""
+        if not self.generations.exists():
+            return
+        for path in self.generations.iterdir():
+            if path != keep:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def write_chunks(path: Path, chunks: list[Chunk]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for chunk in chunks:
+            handle.write(chunk.model_dump_json() + "\n")
+
+
+def read_chunks(path: Path) -> list[Chunk]:
+    with path.open(encoding="utf-8") as handle:
+        return [Chunk.model_validate_json(line) for line in handle if line.strip()]
+
+
+def write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def read_json(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise IndexNotReadyError(f"{path} is not a JSON object")
+    return data
+
+
+def write_matrix(path: Path, matrix: np.ndarray) -> None:
+    with path.open("wb") as handle:
+        np.save(handle, matrix.astype(np.float32))
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in root.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
