@@ -148,7 +148,8 @@ def check_type_rules(item: dict[str, Any]) -> list[str]:
 
 def gold_documents(item: dict[str, Any]) -> set[str]:
     """The document ids cited by an item's gold quotes."""
-    return {g.get("document_id") for g in item.get("gold", []) if isinstance(g, dict)} - {None}
+    gold = [g for g in item.get("gold") or [] if isinstance(g, dict)]
+    return {g["document_id"] for g in gold if isinstance(g.get("document_id"), str)}
 
 
 def check_gold(item: dict[str, Any], corpus: dict[str, str]) -> list[str]:
@@ -189,10 +190,17 @@ def check_duplicates(items: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
+def _topics(item: dict[str, Any]) -> set[str]:
+    topics = item.get("topics")
+    return {t for t in topics if isinstance(t, str)} if isinstance(topics, list) else set()
+
+
 def check_counts(items: list[dict[str, Any]]) -> list[str]:
     """Minimum numbers of items per topic and type, and the share of English questions."""
-    problems = [f"only {len(items)} items, need at least {MIN_ITEMS}"] if len(items) < MIN_ITEMS else []
-    topics = Counter(t for item in items for t in set(item.get("topics") or []))
+    problems = (
+        [f"only {len(items)} items, need at least {MIN_ITEMS}"] if len(items) < MIN_ITEMS else []
+    )
+    topics = Counter(t for item in items for t in _topics(item))
     types = Counter(item.get("type") for item in items)
     types["cross-document"] = sum(
         item.get("type") == "cross-document" and len(gold_documents(item)) >= 2 for item in items
@@ -203,8 +211,9 @@ def check_counts(items: list[dict[str, Any]]) -> list[str]:
             problems.append(f"only {found} items for '{name}', need at least {minimum}")
     share = sum(item.get("language") == "en" for item in items) / max(len(items), 1)
     if not ENGLISH_SHARE[0] <= share <= ENGLISH_SHARE[1]:
-        problems.append(f"English share {share:.0%} outside {ENGLISH_SHARE[0]:.0%}-"
-                        f"{ENGLISH_SHARE[1]:.0%}")
+        problems.append(
+            f"English share {share:.0%} outside {ENGLISH_SHARE[0]:.0%}-{ENGLISH_SHARE[1]:.0%}"
+        )
     return problems
 
 

@@ -20,7 +20,8 @@ _MARKDOWN_HEADING = re.compile(r"^#{1,6} +(\S.*?)(?: +#+)?$")
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 _FOOTNOTE = re.compile(r"\b([^\W\d_]*[a-zà-ÿ]{2})(\d{1,2})(?=[\s.,;:)!?]|$)", re.MULTILINE)
 _UNITS = {"km", "hm", "dm", "cm", "mm"}  # "km2" is an area, not a footnote
-_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n(\f\n)?[ \t]*([a-zà-ÿ]\w*)")
+_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n(\f\n)?[ \t]*([^\W\d_]\w*)")
+_CONJUNCTIONS = {"en", "of", "als", "tot", "noch", "dan"}  # "mbo-, hbo- of wo-diploma"
 # Symbol/Wingdings bullets (private-use code points) that would otherwise vanish as junk.
 _SYMBOL_BULLETS = str.maketrans(dict.fromkeys("\uf0b7\uf0a7\uf0a8\uf076\uf0d8\uf0e0\uf0fc", "•"))
 _SPLIT_WORD = re.compile(r"([a-zà-ÿ]+)[ \t]*\n[ \t]*([a-zà-ÿ]+)")
@@ -114,7 +115,7 @@ def _join_hyphenation(text: str) -> str:
 
     def join(match: re.Match[str]) -> str:
         head, page_break, tail = match.groups()
-        word = f"{head}-{tail}" if _keeps_hyphen(head, tail, vocabulary) else head + tail
+        word = _hyphen_join(head, tail, vocabulary)
         # Across a page break the whole word moves to the next page.
         return f"\n{PAGE_BREAK}\n{word}" if page_break else word
 
@@ -128,6 +129,12 @@ def _join_hyphenation(text: str) -> str:
     return _SPLIT_WORD.sub(rejoin, _HYPHEN_BREAK.sub(join, text))
 
 
+def _hyphen_join(head: str, tail: str, vocabulary: Counter[str]) -> str:
+    if tail.lower() in _CONJUNCTIONS:  # a suspended hyphen ("hbo- of"), not a broken word
+        return f"{head}- {tail}"
+    return f"{head}-{tail}" if _keeps_hyphen(head, tail, vocabulary) else head + tail
+
+
 def _keeps_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> bool:
     hyphenated, joined = f"{head}-{tail}".lower(), (head + tail).lower()
     if vocabulary[hyphenated] > 0:
@@ -135,6 +142,8 @@ def _keeps_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> bool:
     if vocabulary[joined] > 0:
         return False
     if head.lower() in _KEEP_HYPHEN_PREFIXES or head[-1].isdigit() or head.isupper():
+        return True
+    if tail[0].isupper():  # "Noord-Holland", "niet-EU"
         return True
     return head[-1].lower() in _VOWELS and tail[0].lower() in _VOWELS
 

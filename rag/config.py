@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     generator: str = "extractive"
     top_k: int = Field(default=6, ge=1, le=50)
     candidates: int = Field(default=30, ge=1, le=500)
-    rrf_k: int = Field(default=60, ge=1)
+    rrf_k: int = Field(default=10, ge=1)
     max_question_chars: int = Field(default=2000, ge=10)
     refusal_threshold: float = 0.80
     chunk_target_words: int = Field(default=180, ge=40)

@@ -36,6 +36,7 @@ class Index:
 
     def __post_init__(self) -> None:
         self._positions = {chunk.id: i for i, chunk in enumerate(self.chunks)}
+        self.sentence_chunk = np.array([row[0] for row in self.sentence_rows], dtype=np.int64)
 
 
 def sentence_rows(chunks: list[Chunk]) -> list[SentenceRow]:

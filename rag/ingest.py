@@ -16,7 +16,7 @@ from rag.chunking import ChunkingOptions
 from rag.config import Settings
 from rag.embedding_cache import EmbeddingCache
 from rag.errors import DocumentError, IndexNotReadyError
-from rag.index import open_index, sentence_rows, write_index
+from rag.index import Index, open_index, sentence_rows, write_index
 from rag.manifest import MANIFEST_NAME, load_manifest
 from rag.models import Chunk, DocumentMeta
 from rag.prepare import prepare_document
@@ -60,30 +60,34 @@ def ingest(
     started = time.perf_counter()
     data = DataDir(settings.data_dir)
     with _lock(data.root):
-        previous_state, previous_chunks = ({}, {}) if rebuild else _previous(data)
+        current = None if rebuild else _usable(data)
+        previous_state, previous_chunks = _previous(current)
         report = IngestReport()
         documents, chunks = _collect(settings, previous_state, previous_chunks, report)
         report.removed = sorted(
             info["file"] for doc_id, info in previous_state.items() if doc_id not in documents
         )
-        if report.changed or rebuild or data.current() is None:
+        if report.changed or current is None:
             report.generation = _build(data, embedder, documents, chunks, progress)
         else:
-            current = data.current()
-            report.generation = current.name if current else ""
+            report.generation = current.path.name
     report.documents, report.chunks = len(documents), len(chunks)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _previous(data: DataDir) -> tuple[dict[str, Any], dict[str, list[Chunk]]]:
+def _usable(data: DataDir) -> Index | None:
+    """The live index, or None when there is none or it is damaged (then it is rebuilt)."""
     try:
         current = data.current()
-        if current is None:
-            return {}, {}
-        index = open_index(current)
+        return open_index(current) if current is not None else None
     except IndexNotReadyError:
-        return {}, {}  # a damaged index is rebuilt from the corpus
+        return None
+
+
+def _previous(index: Index | None) -> tuple[dict[str, Any], dict[str, list[Chunk]]]:
+    if index is None:
+        return {}, {}
     by_doc: dict[str, list[Chunk]] = {}
     for chunk in index.chunks:
         by_doc.setdefault(chunk.document_id, []).append(chunk)
@@ -101,7 +105,10 @@ def _collect(
     documents: dict[str, Any] = {}
     chunks: list[Chunk] = []
     seen_hashes: dict[str, str] = {}
-    for path in source_files(settings):
+    # Known files first, so a duplicate upload never displaces the original.
+    files = sorted(source_files(settings),
+                   key=lambda p: (p.name not in manifest and p.name not in by_file, p.name))
+    for path in files:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest in seen_hashes:
             report.failed[path.name] = f"duplicate of {seen_hashes[digest]}"

@@ -5,7 +5,7 @@ import math
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import DependencyError, PdfReadError
 
 from rag.errors import DocumentError, UnsupportedFileError
 from rag.models import Page
@@ -75,13 +75,20 @@ def _open_pdf(path: Path) -> PdfReader:
     except (PdfReadError, ValueError, OSError) as exc:
         raise DocumentError(path.name, f"broken PDF ({exc})") from exc
     if reader.is_encrypted:
-        try:
-            unlocked = reader.decrypt("")
-        except Exception as exc:  # noqa: BLE001 - pypdf raises several types here
-            raise DocumentError(path.name, "encrypted PDF (password protected)") from exc
-        if not unlocked:
-            raise DocumentError(path.name, "encrypted PDF (password protected)")
+        _unlock(reader, path.name)
     return reader
+
+
+def _unlock(reader: PdfReader, name: str) -> None:
+    """Open a PDF that is encrypted without a user password (restrictions only)."""
+    try:
+        unlocked = reader.decrypt("")
+    except DependencyError as exc:  # AES without the 'cryptography' package
+        raise DocumentError(name, f"encrypted PDF that cannot be opened here ({exc})") from exc
+    except Exception as exc:  # noqa: BLE001 - pypdf raises several types here
+        raise DocumentError(name, "encrypted PDF (password protected)") from exc
+    if not unlocked:
+        raise DocumentError(name, "encrypted PDF (password protected)")
 
 
 def _page_text(pdf_page: object) -> str:

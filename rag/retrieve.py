@@ -64,23 +64,56 @@ def allowed_documents(index: Index, filters: Filters | None) -> set[str] | None:
 
 
 class DenseRetriever:
-    """Nearest chunks by embedding, from Chroma."""
+    """Nearest chunks by embedding: the chunk's own vector (Chroma) plus its best sentence.
+
+    A fact stated in one sentence drowns in a 200-word chunk vector; adding the best
+    sentence similarity (weight `sentence_weight`) lifts such chunks.
+    """
+
+    def __init__(self, sentence_weight: float = 0.5) -> None:
+        self.sentence_weight = sentence_weight
 
     def retrieve(self, index: Index, query: Query) -> list[Hit]:
         if query.embedding is None or (query.allowed is not None and not query.allowed):
             return []
+        chunk_sims = self._chunk_similarities(index, query)
+        sentence_sims = best_sentence_similarity(index, np.asarray(query.embedding))
+        mask = _allowed_mask(index, query.allowed)
+        by_sentence = [int(p) for p in np.argsort(-sentence_sims)[: query.limit] if mask[p]]
+        floor = min(chunk_sims.values(), default=0.0)
+        hits = []
+        for position in set(chunk_sims) | set(by_sentence):
+            score = chunk_sims.get(position, floor) + self.sentence_weight * sentence_sims[position]
+            hits.append(Hit(index.chunks[position], float(score), dense=float(score)))
+        return sorted(hits, key=lambda h: -h.score)[: query.limit]
+
+    @staticmethod
+    def _chunk_similarities(index: Index, query: Query) -> dict[int, float]:
         filters = None
         if query.allowed is not None:
             filters = MetadataFilters(filters=[MetadataFilter(
                 key="document_id", value=sorted(query.allowed), operator=FilterOperator.IN)])
         limit = min(query.limit, len(index.chunks))
         if limit == 0:
-            return []
+            return {}
         result = index.vectors.query(VectorStoreQuery(
             query_embedding=query.embedding, similarity_top_k=limit, filters=filters))
         ids, sims = result.ids or [], result.similarities or []
-        return [Hit(index.chunks[index.position(i)], float(s), dense=float(s))
-                for i, s in zip(ids, sims, strict=False)]
+        return {index.position(i): float(s) for i, s in zip(ids, sims, strict=False)}
+
+
+def best_sentence_similarity(index: Index, vector: np.ndarray) -> np.ndarray:
+    """Per chunk, the highest similarity between the query and one of its sentences."""
+    best = np.full(len(index.chunks), -1.0, dtype=np.float32)
+    if len(index.sentence_rows):
+        np.maximum.at(best, index.sentence_chunk, index.sentence_vectors @ vector)
+    return best
+
+
+def _allowed_mask(index: Index, allowed: set[str] | None) -> np.ndarray:
+    if allowed is None:
+        return np.ones(len(index.chunks), dtype=bool)
+    return np.array([c.document_id in allowed for c in index.chunks], dtype=bool)
 
 
 class KeywordRetriever:
@@ -102,7 +135,7 @@ class KeywordRetriever:
 class HybridRetriever:
     """Reciprocal rank fusion of dense and keyword rankings."""
 
-    def __init__(self, rrf_k: int = 60) -> None:
+    def __init__(self, rrf_k: int = 10) -> None:
         self.rrf_k = rrf_k
 
     def retrieve(self, index: Index, query: Query) -> list[Hit]:
@@ -124,7 +157,7 @@ RETRIEVERS: dict[str, Callable[[int], Retriever]] = {
 }
 
 
-def make_retriever(name: str, rrf_k: int = 60) -> Retriever:
+def make_retriever(name: str, rrf_k: int = 10) -> Retriever:
     """The retriever registered under `name`: `hybrid` (default), `dense` or `bm25`."""
     if name not in RETRIEVERS:
         raise ConfigurationError(f"unknown retriever '{name}' (known: {', '.join(RETRIEVERS)})")

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,9 @@ class DataDir:
 
     def new_generation(self) -> Path:
         self.generations.mkdir(parents=True, exist_ok=True)
-        path = self.generations / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.partial"
+        # Unique per call: Chroma caches clients by path within a process.
+        name = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        path = self.generations / f"{name}.partial"
         path.mkdir()
         return path
 
