@@ -22,8 +22,11 @@ def contains_quote(passage: str, quote: str) -> bool:
         return True
     quote_words = _words(quote)
     passage_words = set(_words(passage))
-    return bool(quote_words) and sum(w in passage_words for w in quote_words) / len(
-        quote_words) >= _OVERLAP and _longest_run(quote_words, passage) >= 0.5
+    return (
+        bool(quote_words)
+        and sum(w in passage_words for w in quote_words) / len(quote_words) >= _OVERLAP
+        and _longest_run(quote_words, passage) >= 0.5
+    )
 
 
 def _longest_run(quote_words: list[str], passage: str) -> float:
@@ -56,15 +59,24 @@ def score_item(item: dict[str, Any], answer: Answer) -> dict[str, Any]:
     facts = item.get("key_facts", [])
     found = [f for f in facts if normalise(f) in normalise(answer.answer)]
     return {
-        "id": item["id"], "type": item["type"], "persona": item.get("persona", ""),
-        "language": item.get("language", ""), "answerable_item": answerable_item,
-        "answered": answer.answerable, "rank": rank,
-        "hit@1": rank is not None and rank <= 1, "hit@5": rank is not None and rank <= 5,
+        "id": item["id"],
+        "type": item["type"],
+        "persona": item.get("persona", ""),
+        "language": item.get("language", ""),
+        "answerable_item": answerable_item,
+        "answered": answer.answerable,
+        "rank": rank,
+        "hit@1": rank is not None and rank <= 1,
+        "hit@5": rank is not None and rank <= 5,
         "rr": 1.0 / rank if rank else 0.0,
-        "citations": len(answer.citations), "cited_gold": len(cited),
-        "gold_covered": len(covered), "gold": len(gold),
-        "facts": len(facts), "facts_found": len(found),
-        "valid_citations": citations_valid(answer), "numbers_supported": numbers_supported(answer),
+        "citations": len(answer.citations),
+        "cited_gold": len(cited),
+        "gold_covered": len(covered),
+        "gold": len(gold),
+        "facts": len(facts),
+        "facts_found": len(found),
+        "valid_citations": citations_valid(answer),
+        "numbers_supported": numbers_supported(answer),
         "latency_ms": answer.timings_ms,
     }
 
@@ -93,14 +105,17 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, float]:
         "hit@1": _mean(r["hit@1"] for r in answerable),
         "hit@5": _mean(r["hit@5"] for r in answerable),
         "mrr": _mean(r["rr"] for r in answerable),
-        "citation_precision": _ratio(sum(r["cited_gold"] for r in answered),
-                                     sum(r["citations"] for r in answered)),
-        "citation_recall": _ratio(sum(r["gold_covered"] for r in answered),
-                                  sum(r["gold"] for r in answered)),
+        "citation_precision": _ratio(
+            sum(r["cited_gold"] for r in answered), sum(r["citations"] for r in answered)
+        ),
+        "citation_recall": _ratio(
+            sum(r["gold_covered"] for r in answered), sum(r["gold"] for r in answered)
+        ),
         "citation_validity": _mean(r["valid_citations"] for r in rows),
         "numbers_supported": _mean(r["numbers_supported"] for r in rows),
-        "key_fact_recall": _ratio(sum(r["facts_found"] for r in answerable),
-                                  sum(r["facts"] for r in answerable)),
+        "key_fact_recall": _ratio(
+            sum(r["facts_found"] for r in answerable), sum(r["facts"] for r in answerable)
+        ),
         "refusal_accuracy": _mean(not r["answered"] for r in unanswerable),
         "answer_rate": _mean(r["answered"] for r in answerable),
     }

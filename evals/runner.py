@@ -18,17 +18,22 @@ from rag.models import Turn
 REPORTS_DIR = Path(__file__).resolve().parent / "reports"
 
 
-def run_config(assistant: Assistant, items: list[dict[str, Any]], label: str,
-               progress: bool = True) -> list[dict[str, Any]]:
+def run_config(
+    assistant: Assistant, items: list[dict[str, Any]], label: str, progress: bool = True
+) -> list[dict[str, Any]]:
     """Ask every item; return one scored row per item, with the answer kept for the report."""
     rows = []
     for item in tqdm(items, desc=label, disable=not progress, unit="q"):
         history = [Turn(**t) for t in item.get("history", [])]
         answer = assistant.ask(item["question"], history=history)
         row = score_item(item, answer)
-        row.update(config=label, question=item["question"], answer=answer.answer,
-                   cited=[c.quote for c in answer.citations],
-                   gold_quotes=[g["quote"] for g in item.get("gold", [])])
+        row.update(
+            config=label,
+            question=item["question"],
+            answer=answer.answer,
+            cited=[c.quote for c in answer.citations],
+            gold_quotes=[g["quote"] for g in item.get("gold", [])],
+        )
         rows.append(row)
     return rows
 
@@ -41,8 +46,9 @@ def latency(rows: list[dict[str, Any]], stage: str = "total") -> dict[str, float
     return {"p50": statistics.median(values), "p95": p95}
 
 
-def evaluate(settings: Settings, configs: list[str], limit: int | None = None,
-             progress: bool = True) -> dict[str, Any]:
+def evaluate(
+    settings: Settings, configs: list[str], limit: int | None = None, progress: bool = True
+) -> dict[str, Any]:
     """Metrics per retriever configuration on one shared index."""
     items = load_eval_set()[:limit] if limit else load_eval_set()
     base = Assistant(settings)
@@ -70,14 +76,24 @@ def write_report(results: dict[str, Any], folder: Path) -> Path:
 def markdown_report(results: dict[str, Any]) -> str:
     names = list(results)
     metrics = list(next(iter(results.values()))["metrics"]) if results else []
-    lines = ["# Sectorwijzer evaluation", "", "| metric | " + " | ".join(names) + " |",
-             "|---|" + "---|" * len(names)]
+    lines = [
+        "# Sectorwijzer evaluation",
+        "",
+        "| metric | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
     for metric in metrics:
-        lines.append(f"| {metric} | " + " | ".join(
-            f"{results[n]['metrics'][metric]:.3f}" for n in names) + " |")
+        lines.append(
+            f"| {metric} | "
+            + " | ".join(f"{results[n]['metrics'][metric]:.3f}" for n in names)
+            + " |"
+        )
     for stat in ("p50", "p95"):
-        lines.append(f"| latency {stat} (ms) | " + " | ".join(
-            f"{results[n]['latency'][stat]:.0f}" for n in names) + " |")
+        lines.append(
+            f"| latency {stat} (ms) | "
+            + " | ".join(f"{results[n]['latency'][stat]:.0f}" for n in names)
+            + " |"
+        )
     return "\n".join(lines) + "\n"
 
 

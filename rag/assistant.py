@@ -1,6 +1,5 @@
 """`Assistant`: the one entry point every edge (CLI, API, UI, evals) uses."""
 
-import re
 import time
 from typing import Any
 
@@ -11,18 +10,15 @@ from rag import prompts
 from rag.answer import GenerationRequest, citation_for, make_generator
 from rag.config import Settings
 from rag.embeddings import make_embedder
-from rag.errors import IndexNotReadyError, InvalidQuestionError
+from rag.errors import DocumentError, IndexNotReadyError, InvalidQuestionError
 from rag.index import Index, open_index
 from rag.ingest import IngestReport, ingest
 from rag.language import detect_language
+from rag.library import discard_upload, remove_document, store_upload
 from rag.models import Answer, Filters, Turn
+from rag.query import asks_about_cao, asks_for_entitlement, focus, retrieval_text
 from rag.retrieve import Query, allowed_documents, make_retriever, needs_embedding
 from rag.store import DataDir
-
-_CAO = re.compile(r"\b(cao|cao's|collectieve arbeidsovereenkomst|collective (labour )?agreement)\b",
-                  re.IGNORECASE)
-_FOLLOW_UP = re.compile(r"^(en|maar|ook|and|but|what about)\b|\b(ze|zij|hun|hen|dit|dat|daar\w*|"
-                        r"hier\w*|they|them|their|it|that|this)\b", re.IGNORECASE)
 
 
 class Assistant:
@@ -56,6 +52,31 @@ class Assistant:
         self._index = None
         return report
 
+    def add_document(
+        self, filename: str, data: bytes, meta: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Store an upload, ingest it and return its document record.
+
+        A file that cannot be read is removed again and reported; the index stays as it was.
+        """
+        path = store_upload(self.settings, filename, data, self._documents_or_empty(), meta)
+        report = self.ingest()
+        if path.name in report.failed:
+            discard_upload(self.settings, path)
+            raise DocumentError(path.name, report.failed[path.name])
+        return next(info for info in self.documents().values() if info["file"] == path.name)
+
+    def remove_document(self, doc_id: str) -> None:
+        """Remove a document from the index (an upload's file is deleted too)."""
+        remove_document(self.settings, doc_id, self._documents_or_empty())
+        self.ingest()
+
+    def _documents_or_empty(self) -> dict[str, dict[str, Any]]:
+        try:
+            return self.documents()
+        except IndexNotReadyError:
+            return {}
+
     def documents(self) -> dict[str, dict[str, Any]]:
         """Loaded documents by id, as recorded at ingest."""
         return dict(self.index().state.get("documents", {}))
@@ -64,29 +85,53 @@ class Assistant:
         self, question: str, history: list[Turn] | None = None, filters: Filters | None = None
     ) -> Answer:
         """Answer `question` from the documents, with citations, or say they don't hold it."""
-        started = time.perf_counter()
+        started, s = time.perf_counter(), self.settings
         question = self._check(question)
         language = detect_language(question)
         index = self.index()
         allowed = allowed_documents(index, filters)
-        cao_scope = self._cao_scope(question, index)
+        cao_scope = self._cao_missing(index) and (
+            asks_about_cao(question) or asks_for_entitlement(question)
+        )
+        entitlement = cao_scope and asks_for_entitlement(question)
         if cao_scope:
             allowed = self._cao_parties(index, allowed)
-        text = retrieval_text(question, history or [])
+        text = index.corrector.correct_text(retrieval_text(question, history or []))
         vector = self._embed(text)
-        query = Query(text, vector.tolist() if vector is not None else None, allowed,
-                      self.settings.candidates)
+        query = Query(
+            text, vector.tolist() if vector is not None else None, allowed, self.settings.candidates
+        )
         hits = self.retriever.retrieve(index, query)[: self.settings.top_k]
         retrieved_at = time.perf_counter()
-        generated = self.generator.generate(GenerationRequest(
-            question, language, hits, index, vector, cao_scope, self.settings.refusal_threshold))
+        focus_text, focus_terms = focus(text, index)
+        focus_vector = vector if focus_text == text else self._embed(focus_text)
+        generated = self.generator.generate(
+            GenerationRequest(
+                question,
+                language,
+                hits,
+                index,
+                focus_vector,
+                focus_terms,
+                cao_scope,
+                entitlement,
+                s.refusal_threshold,
+                s.refusal_english_allowance,
+                s.refusal_quantity_coverage,
+            )
+        )
         done = time.perf_counter()
         return Answer(
-            answer=generated.answer, answerable=generated.answerable, language=language,
+            answer=generated.answer,
+            answerable=generated.answerable,
+            language=language,
             citations=generated.citations,
             retrieved=[citation_for(h, i + 1, "") for i, h in enumerate(hits)],
-            timings_ms={"retrieve": _ms(started, retrieved_at), "answer": _ms(retrieved_at, done),
-                        "total": _ms(started, done)},
+            timings_ms={
+                "retrieve": _ms(started, retrieved_at),
+                "answer": _ms(retrieved_at, done),
+                "total": _ms(started, done),
+            },
             backend=self.backend,
         )
 
@@ -97,8 +142,9 @@ class Assistant:
             raise InvalidQuestionError(prompts.render("empty_question", "nl"))
         limit = self.settings.max_question_chars
         if len(question) > limit:
-            raise InvalidQuestionError(prompts.render(
-                "question_too_long", language, length=len(question), limit=limit))
+            raise InvalidQuestionError(
+                prompts.render("question_too_long", language, length=len(question), limit=limit)
+            )
         return question
 
     def _embed(self, text: str) -> np.ndarray | None:
@@ -107,9 +153,9 @@ class Assistant:
         return np.asarray(self.embedder.get_query_embedding(text), dtype=np.float32)
 
     @staticmethod
-    def _cao_scope(question: str, index: Index) -> bool:
+    def _cao_missing(index: Index) -> bool:
         kinds = {info.get("kind") for info in index.state.get("documents", {}).values()}
-        return bool(_CAO.search(question)) and "cao" not in kinds
+        return "cao" not in kinds
 
     @staticmethod
     def _cao_parties(index: Index, allowed: set[str] | None) -> set[str] | None:
@@ -118,18 +164,6 @@ class Assistant:
         if not parties:
             return allowed
         return parties if allowed is None else allowed & parties
-
-
-def retrieval_text(question: str, history: list[Turn]) -> str:
-    """The question, preceded by the last user turn when it reads as a follow-up."""
-    earlier = [t.content for t in history if t.role == "user" and t.content.strip()]
-    if not earlier or not _is_follow_up(question):
-        return question
-    return f"{earlier[-1]} {question}"
-
-
-def _is_follow_up(question: str) -> bool:
-    return len(question.split()) <= 6 or bool(_FOLLOW_UP.search(question))
 
 
 def _ms(start: float, end: float) -> float:

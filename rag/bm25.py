@@ -10,7 +10,29 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
 
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[a-zà-ÿ]+(?:-[a-zà-ÿ]+)*", re.IGNORECASE)
-_STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | {"cao", "wat", "zegt"}
+# Question words and "what does X say" verbs carry no topic; "cao" is in nearly every question
+# of employees and says nothing about which passage answers.
+_QUESTION_WORDS = {
+    "cao",
+    "wat",
+    "welke",
+    "welk",
+    "hoeveel",
+    "hoe",
+    "waarom",
+    "wie",
+    "waar",
+    "wanneer",
+    "zegt",
+    "zeggen",
+    "vindt",
+    "vinden",
+    "volgens",
+    "staat",
+    "eigenlijk",
+    "precies",
+}
+_STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | _QUESTION_WORDS
 
 
 @lru_cache(maxsize=1)

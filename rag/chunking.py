@@ -62,7 +62,7 @@ def _group_units(units: list[_Unit], options: ChunkingOptions) -> list[list[_Uni
             keep = options.overlap_sentences if not new_section else 0
             current = current[-keep:] if keep else []
         current.append(unit)
-    if current and (not groups or current != groups[-1][-len(current):]):
+    if current and (not groups or current != groups[-1][-len(current) :]):
         groups.append(current)
     return groups
 

@@ -27,8 +27,31 @@ _SYMBOL_BULLETS = str.maketrans(dict.fromkeys("\uf0b7\uf0a7\uf0a8\uf076\uf0d8\uf
 _SPLIT_WORD = re.compile(r"([a-zà-ÿ]+)[ \t]*\n[ \t]*([a-zà-ÿ]+)")
 _SENTENCE_END = (".", "!", "?", ":", ";")
 _KEEP_HYPHEN_PREFIXES = {
-    "mbo", "hbo", "wo", "vmbo", "havo", "vwo", "mkb", "cao", "ict", "llo", "oo", "o&o",
-    "eu", "r&d", "co", "ex", "non", "oud", "vice", "zzp", "bbl", "bol", "hr", "ai", "it",
+    "mbo",
+    "hbo",
+    "wo",
+    "vmbo",
+    "havo",
+    "vwo",
+    "mkb",
+    "cao",
+    "ict",
+    "llo",
+    "oo",
+    "o&o",
+    "eu",
+    "r&d",
+    "co",
+    "ex",
+    "non",
+    "oud",
+    "vice",
+    "zzp",
+    "bbl",
+    "bol",
+    "hr",
+    "ai",
+    "it",
 }
 _VOWELS = set("aeiouyáéíóúäëïöü")
 
@@ -90,8 +113,8 @@ def _clean_line(line: str) -> str | None:
     if _PAGE_NUMBER.match(line) or _URL_LINE.match(line):
         return None
     bullet = _BULLET_START.match(line)
-    if bullet and line[bullet.end():].strip():
-        line = BULLET + line[bullet.end():]
+    if bullet and line[bullet.end() :].strip():
+        line = BULLET + line[bullet.end() :]
     line = re.sub(r"[ \t]+", " ", line).strip()
     heading = _MARKDOWN_HEADING.match(line)
     # Blank lines around a Markdown heading keep it on its own line, whatever its wording.
@@ -100,14 +123,17 @@ def _clean_line(line: str) -> str | None:
 
 def _drop_repeated_lines(pages: list[str]) -> list[str]:
     """Headers and footers: short lines that recur (digits aside) on half the pages or more."""
+
     def key(line: str) -> str:
         return re.sub(r"\d+", "#", line.strip().lower())
 
-    counts = Counter(k for page in pages for k in {key(line) for line in page.split("\n")}
-                     if k and len(k) <= 80)
+    counts = Counter(
+        k for page in pages for k in {key(line) for line in page.split("\n")} if k and len(k) <= 80
+    )
     repeated = {k for k, n in counts.items() if n >= max(3, math.ceil(len(pages) / 2))}
-    return ["\n".join(line for line in page.split("\n") if key(line) not in repeated)
-            for page in pages]
+    return [
+        "\n".join(line for line in page.split("\n") if key(line) not in repeated) for page in pages
+    ]
 
 
 def _join_hyphenation(text: str) -> str:

@@ -18,8 +18,12 @@ from rag.models import Answer, Filters  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (1 for a user-facing error)."""
     args = _parser().parse_args(argv)
-    settings = load_settings(data_dir=args.data_dir, corpus_dir=args.corpus_dir,
-                             embedder=args.embedder, retriever=args.retriever)
+    settings = load_settings(
+        data_dir=args.data_dir,
+        corpus_dir=args.corpus_dir,
+        embedder=args.embedder,
+        retriever=args.retriever,
+    )
     command: Callable[[argparse.Namespace, Settings], int] = args.func
     try:
         return command(args, settings)
@@ -61,20 +65,30 @@ def _parser() -> argparse.ArgumentParser:
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     report = Assistant(settings).ingest(rebuild=args.rebuild, progress=sys.stderr.isatty())
-    for label, names in (("added", report.added), ("updated", report.updated),
-                         ("removed", report.removed)):
+    for label, names in (
+        ("added", report.added),
+        ("updated", report.updated),
+        ("removed", report.removed),
+    ):
         for name in names:
             print(f"{label}: {name}")
     for name, reason in report.failed.items():
         print(f"failed: {name}: {reason}", file=sys.stderr)
-    print(f"{report.documents} documents, {report.chunks} chunks, {len(report.unchanged)} "
-          f"unchanged, {report.seconds:.1f} s (generation {report.generation})")
+    print(
+        f"{report.documents} documents, {report.chunks} chunks, {len(report.unchanged)} "
+        f"unchanged, {report.seconds:.1f} s (generation {report.generation})"
+    )
     return 0
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    filters = Filters(documents=args.document, kind=args.kind, organisations=args.organisation,
-                      year_from=args.year_from, year_to=args.year_to)
+    filters = Filters(
+        documents=args.document,
+        kind=args.kind,
+        organisations=args.organisation,
+        year_from=args.year_from,
+        year_to=args.year_to,
+    )
     assistant = Assistant(settings)
     if assistant._data.current() is None:
         assistant.ingest(progress=sys.stderr.isatty())
@@ -91,16 +105,20 @@ def format_answer(answer: Answer) -> str:
     for c in answer.citations:
         where = ", ".join(x for x in (f"p. {c.page}" if c.page else "", c.section) if x)
         orgs = ", ".join(c.organisations)
-        lines.append(f"[{c.n}] {c.title} ({orgs}, {c.year or 'z.j.'}){' - ' + where if where else ''}")
-        lines.append(f"    \"{c.quote}\"")
+        lines.append(
+            f"[{c.n}] {c.title} ({orgs}, {c.year or 'z.j.'}){' - ' + where if where else ''}"
+        )
+        lines.append(f'    "{c.quote}"')
     return "\n".join(lines).rstrip()
 
 
 def _delegate(module: str, name: str) -> Callable[[argparse.Namespace, Settings], int]:
     """Commands whose code lives in an edge package, imported only when used."""
+
     def run(args: argparse.Namespace, settings: Settings) -> int:
         command: Callable[[argparse.Namespace, Settings], int] = getattr(
-            importlib.import_module(module), name)
+            importlib.import_module(module), name
+        )
         return command(args, settings)
 
     return run

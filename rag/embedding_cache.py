@@ -30,7 +30,9 @@ class EmbeddingCache:
         if missing:
             by_digest = dict(zip(digests, texts, strict=True))
             vectors = compute([by_digest[d] for d in missing])
-            new = {d: np.asarray(v, dtype=np.float32) for d, v in zip(missing, vectors, strict=True)}
+            new = {
+                d: np.asarray(v, dtype=np.float32) for d, v in zip(missing, vectors, strict=True)
+            }
             self._store(new)
             found.update(new)
         if not texts:

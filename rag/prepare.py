@@ -22,7 +22,10 @@ def prepare_document(
     doc = clean_pages(pages)
     if len(doc.text.split()) < _MIN_WORDS:
         raise DocumentError(path.name, "no readable text after cleaning")
-    meta = meta or _derived_meta(path, doc.text, taken_ids)
+    derived = _derived_meta(path, doc.text, taken_ids)
+    meta = meta or derived
+    if not meta.title:
+        meta = meta.model_copy(update={"title": derived.title})
     if not meta.language:
         meta = meta.model_copy(update={"language": detect_language(doc.text[:5000])})
     chunks = chunk_document(doc, meta, options)

@@ -16,9 +16,15 @@ CLOSEST = {
 }
 CAO_SCOPE = {
     "nl": "Er is geen cao-tekst geladen, dus wat de cao zelf bepaalt staat niet in de documenten. "
-          "Wel zeggen de cao-partijen in hun eigen documenten het volgende:",
+    "Wel zeggen de cao-partijen in hun eigen documenten het volgende:",
     "en": "No collective agreement (cao) text is loaded, so what the cao itself provides is not "
-          "in the documents. The cao parties do say this in their own documents:",
+    "in the documents. The cao parties do say this in their own documents:",
+}
+ENTITLEMENT = {
+    "nl": "Concrete arbeidsvoorwaarden (loon, verlof, toeslagen, vergoedingen, premies) staan in "
+    "de cao-tekst zelf, en er is geen cao geladen. Voeg de cao toe om dit te kunnen opzoeken.",
+    "en": "Concrete terms of employment (wages, leave, allowances, premiums) are in the cao text "
+    "itself, and no cao is loaded. Add the cao to look this up.",
 }
 LIST_INTRO = {
     "nl": "Volgens de documenten gaat het om:",
@@ -45,6 +51,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "refusal": REFUSAL,
     "closest": CLOSEST,
     "cao_scope": CAO_SCOPE,
+    "entitlement": ENTITLEMENT,
     "list_intro": LIST_INTRO,
     "answer_intro": ANSWER_INTRO,
     "empty_question": EMPTY_QUESTION,

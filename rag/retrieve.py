@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.vector_stores.types import (
     FilterOperator,
     MetadataFilter,
@@ -91,13 +90,21 @@ class DenseRetriever:
     def _chunk_similarities(index: Index, query: Query) -> dict[int, float]:
         filters = None
         if query.allowed is not None:
-            filters = MetadataFilters(filters=[MetadataFilter(
-                key="document_id", value=sorted(query.allowed), operator=FilterOperator.IN)])
+            filters = MetadataFilters(
+                filters=[
+                    MetadataFilter(
+                        key="document_id", value=sorted(query.allowed), operator=FilterOperator.IN
+                    )
+                ]
+            )
         limit = min(query.limit, len(index.chunks))
         if limit == 0:
             return {}
-        result = index.vectors.query(VectorStoreQuery(
-            query_embedding=query.embedding, similarity_top_k=limit, filters=filters))
+        result = index.vectors.query(
+            VectorStoreQuery(
+                query_embedding=query.embedding, similarity_top_k=limit, filters=filters
+            )
+        )
         ids, sims = result.ids or [], result.similarities or []
         return {index.position(i): float(s) for i, s in zip(ids, sims, strict=False)}
 
@@ -140,8 +147,10 @@ class HybridRetriever:
 
     def retrieve(self, index: Index, query: Query) -> list[Hit]:
         fused: dict[str, Hit] = {}
-        for ranking in (DenseRetriever().retrieve(index, query),
-                        KeywordRetriever().retrieve(index, query)):
+        for ranking in (
+            DenseRetriever().retrieve(index, query),
+            KeywordRetriever().retrieve(index, query),
+        ):
             for rank, hit in enumerate(ranking):
                 entry = fused.setdefault(hit.chunk.id, Hit(hit.chunk, 0.0))
                 entry.score += 1.0 / (self.rrf_k + rank + 1)

@@ -1,0 +1,138 @@
+"""Turn domain errors into JSON responses with a clear message; never leak a stack trace.
+
+Every error body is ``{"error": <code>, "message": <for the user>, "detail": <extra>}``.
+"""
+
+import json
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.messages import describe, language_of, text
+from rag.errors import (
+    ConfigurationError,
+    DocumentError,
+    DocumentNotFoundError,
+    DuplicateDocumentError,
+    IndexNotReadyError,
+    InvalidQuestionError,
+    SectorwijzerError,
+    UnsupportedFileError,
+)
+
+log = logging.getLogger("sectorwijzer.api")
+
+# Most specific first: the first matching class decides.
+STATUSES: list[tuple[type[SectorwijzerError], int, str]] = [
+    (InvalidQuestionError, 422, "invalid_question"),
+    (UnsupportedFileError, 415, "unsupported_file"),
+    (DuplicateDocumentError, 409, "duplicate_document"),
+    (DocumentError, 422, "unreadable_document"),
+    (DocumentNotFoundError, 404, "unknown_document"),
+    (IndexNotReadyError, 503, "index_not_ready"),
+    (ConfigurationError, 500, "configuration_error"),
+]
+
+
+class AccessDeniedError(Exception):
+    """A write without the right API key (401) or, with no key configured, not from loopback."""
+
+    def __init__(self, status: int, message_name: str) -> None:
+        super().__init__(message_name)
+        self.status = status
+        self.message_name = message_name
+
+
+def error_body(code: str, message: str, detail: Any = None) -> dict[str, Any]:
+    """The JSON shape of every error response."""
+    return {"error": code, "message": message, "detail": detail}
+
+
+def status_of(exc: SectorwijzerError) -> tuple[int, str]:
+    """HTTP status and error code for a domain error."""
+    for cls, status, code in STATUSES:
+        if isinstance(exc, cls):
+            return status, code
+    return 400, "error"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers and the last-resort middleware on `app`."""
+    app.add_exception_handler(SectorwijzerError, _domain)  # type: ignore[arg-type]
+    app.add_exception_handler(AccessDeniedError, _access)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
+    app.add_middleware(CatchAllMiddleware)
+
+
+def _language(request: Request) -> str:
+    return language_of(request.headers.get("accept-language"))
+
+
+async def _domain(request: Request, exc: SectorwijzerError) -> JSONResponse:
+    status, code = status_of(exc)
+    body = error_body(code, describe(exc, _language(request)), exc.message)
+    return JSONResponse(body, status_code=status)
+
+
+async def _access(request: Request, exc: AccessDeniedError) -> JSONResponse:
+    code = "unauthorized" if exc.status == 401 else "forbidden"
+    body = error_body(code, text(exc.message_name, _language(request)))
+    headers = {"WWW-Authenticate": "X-API-Key"} if exc.status == 401 else None
+    return JSONResponse(body, status_code=exc.status, headers=headers)
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [{"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "problem": e.get("msg")}
+              for e in exc.errors()]
+    details = "; ".join(f"{e['field'] or 'body'}: {e['problem']}" for e in errors)
+    body = error_body("invalid_request", text("invalid_request", _language(request),
+                                              details=details), errors)
+    return JSONResponse(body, status_code=422)
+
+
+async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+    language = _language(request)
+    message = text("not_found", language) if exc.status_code == 404 else str(exc.detail)
+    body = error_body("not_found" if exc.status_code == 404 else "http_error", message)
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+class CatchAllMiddleware:
+    """Answer an unexpected exception with a JSON 500 (the traceback goes to the log only)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            await _send_internal_error(scope, send)
+
+
+async def _send_internal_error(scope: Scope, send: Send) -> None:
+    headers = dict(scope.get("headers") or [])
+    language = language_of(headers.get(b"accept-language", b"").decode("latin-1"))
+    payload = json.dumps(error_body("internal_error", text("internal_error", language)))
+    await send({"type": "http.response.start", "status": 500,
+                "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": payload.encode()})

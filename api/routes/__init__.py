@@ -1,0 +1,1 @@
+"""The API's routers: ask, documents, feedback and health."""

@@ -1,0 +1,46 @@
+"""`POST /api/ask` and `POST /api/ask/stream`."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+
+from api.schemas import AskRequest, ErrorBody
+from api.service import Service
+from api.streaming import answer_events
+from rag.models import Answer
+
+router = APIRouter(prefix="/api", tags=["vragen"])
+ERRORS = {422: {"model": ErrorBody, "description": "Empty or too long question"},
+          503: {"model": ErrorBody, "description": "No index yet"}}
+
+
+def _service(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+@router.post("/ask", response_model=Answer, responses=ERRORS)  # type: ignore[arg-type]
+def ask(body: AskRequest, request: Request) -> Answer:
+    """Answer a question from the loaded documents, with citations.
+
+    `answerable` is false when the documents hold no answer; `retrieved` lists the passages
+    that were considered, best first.
+    """
+    return _service(request).ask(body.question, body.history, body.filters)
+
+
+@router.post(
+    "/ask/stream",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}},
+                     "description": "`token` events, then `answer` (the full answer), then "
+                                    "`done`"}, **ERRORS},  # type: ignore[dict-item]
+)
+def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
+    """The same answer as server-sent events, so a client can show the text as it comes.
+
+    A question that cannot be answered at all (empty, too long, no index) gets a JSON error
+    response instead of a stream.
+    """
+    answer = _service(request).ask(body.question, body.history, body.filters)
+    return StreamingResponse(answer_events(answer), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

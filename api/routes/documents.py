@@ -1,0 +1,74 @@
+"""`/api/documents`: list, show, upload (multipart) and delete documents."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+
+from api.access import require_write
+from api.schemas import Deleted, DocumentDetail, DocumentSummary, ErrorBody
+from api.service import Service
+from rag.errors import DocumentError
+from rag.library import MAX_UPLOAD_BYTES
+
+router = APIRouter(prefix="/api/documents", tags=["documenten"])
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "API key missing or wrong"},
+    403: {"model": ErrorBody, "description": "No API key configured and not from loopback"},
+}
+
+
+def _service(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+@router.get("", response_model=list[DocumentSummary])
+def list_documents(request: Request) -> list[DocumentSummary]:
+    """Every loaded document, sorted by title."""
+    return [DocumentSummary.of(info) for info in _service(request).documents()]
+
+
+@router.get("/{doc_id}", response_model=DocumentDetail,
+            responses={404: {"model": ErrorBody}})
+def get_document(doc_id: str, request: Request) -> DocumentDetail:
+    """One loaded document."""
+    return DocumentDetail.of(_service(request).document(doc_id))
+
+
+@router.post(
+    "", status_code=201, response_model=DocumentDetail, dependencies=[Depends(require_write)],
+    responses={**WRITE_ERRORS, 409: {"model": ErrorBody}, 415: {"model": ErrorBody},
+               422: {"model": ErrorBody, "description": "Unreadable or empty file"}},
+)
+def upload_document(
+    request: Request,
+    file: Annotated[UploadFile, File(description="PDF, .txt or .md")],
+    title: Annotated[str | None, Form()] = None,
+    organisations: Annotated[list[str] | None, Form(
+        description="Repeat the field or separate names with commas")] = None,
+    year: Annotated[int | None, Form()] = None,
+    kind: Annotated[str | None, Form()] = None,
+    language: Annotated[str | None, Form()] = None,
+    source: Annotated[str | None, Form()] = None,
+) -> DocumentDetail:
+    """Upload a document, index it, and return it (with its page and chunk counts)."""
+    name = file.filename or "document.txt"
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise DocumentError(name, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+    meta = {"title": title, "organisations": split_names(organisations), "year": year,
+            "kind": kind, "language": language, "source": source}
+    return DocumentDetail.of(_service(request).add_document(name, data, meta))
+
+
+@router.delete("/{doc_id}", response_model=Deleted, dependencies=[Depends(require_write)],
+               responses={**WRITE_ERRORS, 404: {"model": ErrorBody}})
+def delete_document(doc_id: str, request: Request) -> Deleted:
+    """Remove a document from the index (an uploaded file is deleted too)."""
+    _service(request).remove_document(doc_id)
+    return Deleted(id=doc_id)
+
+
+def split_names(values: list[str] | None) -> list[str]:
+    """Organisation names from repeated fields and/or comma-separated lists."""
+    return [name.strip() for value in values or [] for name in value.split(",") if name.strip()]

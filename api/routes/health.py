@@ -1,0 +1,32 @@
+"""`GET /healthz` (the process is up) and `GET /readyz` (the index is loaded)."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from api.messages import describe, language_of
+from api.schemas import Health, Readiness
+from api.service import IndexBuildingError, Service
+from rag.errors import IndexNotReadyError
+
+router = APIRouter(tags=["status"])
+
+
+@router.get("/healthz", response_model=Health)
+def healthz() -> Health:
+    """Always 200 while the process runs."""
+    return Health()
+
+
+@router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
+def readyz(request: Request) -> Readiness | JSONResponse:
+    """200 with document and chunk counts once the index is loaded, else 503."""
+    service: Service = request.app.state.service
+    try:
+        return Readiness(**service.readiness())
+    except IndexNotReadyError as exc:
+        language = language_of(request.headers.get("accept-language"))
+        status = "building" if isinstance(exc, IndexBuildingError) else (
+            "failed" if service.build_error else "missing")
+        message = service.build_error or describe(exc, language)
+        body = Readiness(status=status, message=message)
+        return JSONResponse(body.model_dump(), status_code=503)

@@ -1,0 +1,39 @@
+"""`sectorwijzer serve`: one process serving the API and the chat UI with uvicorn."""
+
+import argparse
+import logging
+import sys
+
+from api.access import is_loopback
+from api.service import Service
+from rag.config import Settings
+
+
+def serve_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the index in the background when it is missing, then serve until stopped."""
+    host = getattr(args, "host", None) or settings.host
+    port = getattr(args, "port", None) or settings.port
+    settings = settings.model_copy(update={"host": host, "port": port})
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(name)s: %(message)s")
+    service = Service(settings)
+    # Start embedding before the UI library is imported: both take a while, on separate cores.
+    if service.start_index_build() is not None:
+        print(f"No index in {settings.data_dir} yet: building it in the background "
+              "(/readyz reports when it is done).", file=sys.stderr)
+    serve(service, host, port)
+    return 0
+
+
+def serve(service: Service, host: str, port: int, log_level: str = "info") -> None:
+    """Run the app on host:port (blocks)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    app = create_app(service=service)
+    display = f"[{host}]" if ":" in host else host
+    print(f"Sectorwijzer: http://{display}:{port}/  (API docs: /docs)", file=sys.stderr)
+    if not service.settings.api_key and not is_loopback(host):
+        print("Note: no SECTORWIJZER_API_KEY set, so uploads and deletions are only accepted "
+              "from this machine.", file=sys.stderr)
+    uvicorn.run(app, host=host, port=port, log_level=log_level)

@@ -1,0 +1,85 @@
+"""Adding and removing single documents (uploads), on top of the incremental ingest."""
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from rag.config import Settings
+from rag.errors import DocumentError, DocumentNotFoundError, DuplicateDocumentError
+from rag.ingest import excluded_files, uploads_dir
+from rag.manifest import load_manifest, save_uploads_manifest, slug
+from rag.models import DocumentMeta
+from rag.readers import SUPPORTED_SUFFIXES
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def store_upload(
+    settings: Settings,
+    filename: str,
+    data: bytes,
+    documents: dict[str, dict[str, Any]],
+    meta: dict[str, Any] | None = None,
+) -> Path:
+    """Check an upload and write it (and its metadata) to the uploads folder; returns the path."""
+    name = safe_name(filename)
+    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise DocumentError(name, "unsupported file type; upload PDF, .txt or .md")
+    if not data:
+        raise DocumentError(name, "the file is empty")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise DocumentError(name, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+    digest = hashlib.sha256(data).hexdigest()
+    for doc_id, info in documents.items():
+        if info.get("sha256") == digest:
+            raise DuplicateDocumentError(f"{name}: this document is already loaded as '{doc_id}'")
+    folder = uploads_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if target.exists() or (settings.corpus_dir / name).exists():
+        raise DuplicateDocumentError(f"{name}: a document with this file name is already loaded")
+    _write_meta(folder, name, meta or {}, set(documents))
+    target.write_bytes(data)
+    return target
+
+
+def discard_upload(settings: Settings, path: Path) -> None:
+    """Remove an upload that failed to ingest, with its manifest entry."""
+    folder = uploads_dir(settings)
+    entries = load_manifest(folder)
+    entries.pop(path.name, None)
+    save_uploads_manifest(folder, entries)
+    path.unlink(missing_ok=True)
+
+
+def remove_document(settings: Settings, doc_id: str, documents: dict[str, dict[str, Any]]) -> None:
+    """Delete an uploaded file, or exclude a corpus file (the shipped file itself stays)."""
+    info = documents.get(doc_id)
+    if info is None:
+        raise DocumentNotFoundError(f"unknown document '{doc_id}'")
+    upload = uploads_dir(settings) / info["file"]
+    if info.get("folder") == upload.parent.name and upload.exists():
+        discard_upload(settings, upload)
+        return
+    excluded = excluded_files(settings) | {info["file"]}
+    path = settings.data_dir / "excluded.json"
+    path.write_text(json.dumps(sorted(excluded)), encoding="utf-8")
+
+
+def safe_name(filename: str) -> str:
+    """The file name without folders or odd characters."""
+    name = Path(filename.replace("\\", "/")).name
+    name = re.sub(r"[^\w.\- ]+", "_", name).strip(" .")
+    return name or "document.txt"
+
+
+def _write_meta(folder: Path, name: str, meta: dict[str, Any], taken: set[str]) -> None:
+    doc_id, n = slug(name), 2
+    while doc_id in taken:
+        doc_id, n = f"{slug(name)}-{n}", n + 1
+    fields = {k: v for k, v in meta.items() if v not in (None, "", [])}
+    entries = load_manifest(folder)
+    entries[name] = DocumentMeta(**{"id": doc_id, "title": "", **fields})
+    save_uploads_manifest(folder, entries)

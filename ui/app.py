@@ -1,0 +1,117 @@
+"""The chat UI (Gradio Blocks) and `mount_ui`, which serves it at `/` of the FastAPI app."""
+
+from rag.offline import apply_offline_env
+
+apply_offline_env()
+
+import gradio as gr  # noqa: E402 - the offline environment must be set first
+from fastapi import FastAPI  # noqa: E402
+
+from api.service import Service  # noqa: E402
+from ui import assets, text  # noqa: E402
+from ui.chat import Chat  # noqa: E402
+from ui.library import Library  # noqa: E402
+
+
+def build_ui(service: Service) -> gr.Blocks:
+    """The whole interface: a chat tab with sources and filters, and a documents tab."""
+    chat, library = Chat(service), Library(service)
+    with gr.Blocks(title=text.TITLE, analytics_enabled=False) as demo:
+        gr.Markdown(text.INTRO)
+        with gr.Tab(text.TAB_CHAT, elem_id="tab-chat"):
+            filters = _chat_tab(chat)
+        with gr.Tab(text.TAB_DOCS, elem_id="tab-docs"):
+            table, delete_choice = _documents_tab(library, filters)
+        refresh_outputs = [table, *filters, delete_choice]
+        demo.load(library.refresh, None, refresh_outputs, api_visibility="private")
+    return demo
+
+
+def _chat_tab(chat: Chat) -> list[gr.components.Component]:
+    exchanges = gr.State([])
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(label=text.CHAT_LABEL, elem_id="chat", height=520,
+                                 buttons=["copy"], feedback_options=("Like", "Dislike"))
+            with gr.Row():
+                question = gr.Textbox(label=text.QUESTION_LABEL, elem_id="question",
+                                      placeholder=text.QUESTION_PLACEHOLDER, scale=5,
+                                      lines=1, max_lines=4)
+                send = gr.Button(text.SEND, variant="primary", elem_id="send", scale=1)
+            clear = gr.Button(text.NEW_CHAT, size="sm", elem_id="new-chat")
+            filters = _filters()
+            gr.Markdown(text.EXAMPLES_TITLE)
+            for group, questions in text.EXAMPLES.items():
+                gr.Examples([[q] for q in questions], inputs=[question], label=group)
+        with gr.Column(scale=2):
+            gr.Markdown(text.SOURCES_TITLE)
+            sources = gr.HTML(text.SOURCES_EMPTY, elem_id="sources")
+    outputs = [chatbot, exchanges, sources, question]
+    for trigger in (send.click, question.submit):
+        trigger(chat.respond, [question, exchanges, *filters], outputs,
+                api_visibility="private")
+    chatbot.like(chat.rate, [exchanges], None, api_visibility="private")
+    clear.click(chat.clear, None, outputs, api_visibility="private")
+    chatbot.clear(chat.clear, None, outputs, api_visibility="private")
+    return filters
+
+
+def _filters() -> list[gr.components.Component]:
+    with gr.Accordion(text.FILTERS, open=False, elem_id="filters"):
+        with gr.Row():
+            kinds = gr.Dropdown([], multiselect=True, label=text.FILTER_KIND, elem_id="f-kind")
+            orgs = gr.Dropdown([], multiselect=True, label=text.FILTER_ORGS, elem_id="f-org")
+        docs = gr.Dropdown([], multiselect=True, label=text.FILTER_DOCS, elem_id="f-docs")
+        with gr.Row():
+            year_from = gr.Dropdown([], value=None, label=text.YEAR_FROM, elem_id="f-from")
+            year_to = gr.Dropdown([], value=None, label=text.YEAR_TO, elem_id="f-to")
+    return [kinds, orgs, docs, year_from, year_to]
+
+
+def _documents_tab(
+    library: Library, filters: list[gr.components.Component]
+) -> tuple[gr.HTML, gr.Dropdown]:
+    needs_key = bool(library.service.settings.api_key)
+    key = gr.Textbox(label=text.ADMIN_KEY, type="password", visible=needs_key, elem_id="key")
+    with gr.Row(equal_height=False):
+        with gr.Column():
+            gr.Markdown(text.UPLOAD_TITLE)
+            gr.Markdown(text.UPLOAD_HELP)
+            upload = gr.File(label=text.UPLOAD_FILE, file_types=[".pdf", ".txt", ".md"],
+                             type="filepath", elem_id="upload-file")
+            title = gr.Textbox(label=text.META_TITLE, elem_id="meta-title")
+            orgs = gr.Textbox(label=text.META_ORGS, elem_id="meta-orgs")
+            with gr.Row():
+                year = gr.Textbox(label=text.META_YEAR, elem_id="meta-year")
+                kind = gr.Textbox(label=text.META_KIND, elem_id="meta-kind")
+            add = gr.Button(text.UPLOAD_BUTTON, variant="primary", elem_id="upload-button")
+            status = gr.Markdown(elem_id="upload-status")
+        with gr.Column():
+            gr.Markdown(text.DOCS_TITLE)
+            table = gr.HTML(elem_id="documents")
+            refresh = gr.Button(text.DOCS_REFRESH, size="sm")
+            with gr.Row():
+                delete_choice = gr.Dropdown([], label=text.DELETE_CHOICE, elem_id="delete-doc")
+                delete = gr.Button(text.DELETE_BUTTON, variant="stop", elem_id="delete-button")
+            gr.Markdown(text.FEEDBACK_TITLE)
+            gr.Markdown(text.FEEDBACK_HELP)
+            export = gr.Button(text.FEEDBACK_EXPORT, elem_id="export-feedback")
+            export_file = gr.File(label="feedback.jsonl", interactive=False)
+    refreshed = [table, *filters, delete_choice]
+    add.click(library.upload, [upload, title, orgs, year, kind, key],
+              [status, upload, *refreshed], api_visibility="private")
+    delete.click(library.delete, [delete_choice, key], [status, *refreshed],
+                 api_visibility="private")
+    refresh.click(library.refresh, None, refreshed, api_visibility="private")
+    export.click(library.export_feedback, [key], [status, export_file], api_visibility="private")
+    return table, delete_choice
+
+
+def mount_ui(app: FastAPI, service: Service, path: str = "/") -> FastAPI:
+    """Serve the UI at `path` of `app`: no analytics, no run history, no external assets."""
+    demo = build_ui(service).queue(default_concurrency_limit=4)
+    return gr.mount_gradio_app(
+        app, demo, path=path, footer_links=[], run_history=False, ssr_mode=False,
+        mcp_server=False, theme=gr.themes.Default(), css=assets.CSS, head=assets.HEAD,
+        show_error=False,
+    )

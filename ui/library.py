@@ -1,0 +1,105 @@
+"""Documents tab callbacks: list, upload with progress, delete, export the feedback.
+
+Changes follow the API's rule (`api.access.write_denial`): with an API key configured it must
+be typed in; without one, only a browser on this machine may change anything.
+"""
+
+import logging
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from api.access import write_denial
+from api.messages import describe
+from api.messages import text as api_text
+from api.service import Service
+from rag.errors import SectorwijzerError
+from ui import render, text
+
+log = logging.getLogger("sectorwijzer.ui")
+# documents table, the five filters (kind, organisation, document, year from, year to), delete
+Refresh = tuple[Any, Any, Any, Any, Any, Any, Any]
+
+
+class Library:
+    """Callbacks of the documents tab around one `Service`."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+
+    def refresh(self) -> Refresh:
+        """The table and every document choice, from the current index."""
+        try:
+            docs = self.service.documents()
+        except SectorwijzerError:
+            docs = []
+        titles = [(str(d.get("title") or d["id"]), str(d["id"])) for d in docs]
+        kinds = sorted({str(d.get("kind")) for d in docs if d.get("kind")})
+        orgs = sorted({o for d in docs for o in d.get("organisations", [])}, key=str.lower)
+        years = sorted({int(d["year"]) for d in docs if d.get("year")})
+        return (render.documents_html(docs),
+                gr.Dropdown(choices=[(render.kind_label(k), k) for k in kinds]),
+                gr.Dropdown(choices=orgs), gr.Dropdown(choices=titles),
+                gr.Dropdown(choices=years), gr.Dropdown(choices=years),
+                gr.Dropdown(choices=titles, value=None))
+
+    def upload(
+        self, path: str | None, title: str, organisations: str, year: str, kind: str,
+        key: str, request: gr.Request, progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[Any, ...]:
+        """Store and index an upload; reports its pages and passages, or why it failed."""
+        year = (year or "").strip()
+        problem = self._denied(request, key) or (None if path else text.NO_FILE) or (
+            text.BAD_YEAR if year and not (year.isdigit() and len(year) == 4) else None)
+        if problem:
+            return (problem, gr.skip(), *self.refresh())
+        progress(0.1, desc=text.PROGRESS_STORE)
+        meta = {"title": title.strip() or None, "year": int(year) if year else None,
+                "kind": kind.strip() or None,
+                "organisations": [o.strip() for o in organisations.split(",") if o.strip()]}
+        try:
+            data = Path(path).read_bytes()
+            progress(0.3, desc=text.PROGRESS_INDEX)
+            info = self.service.add_document(Path(path).name, data, meta)
+        except Exception as exc:
+            return (text.UPLOAD_FAILED.format(message=self._explain(exc)), gr.skip(),
+                    *self.refresh())
+        progress(1.0)
+        return (render.upload_result(info), None, *self.refresh())
+
+    def delete(self, doc_id: str | None, key: str, request: gr.Request) -> tuple[Any, ...]:
+        """Remove the chosen document."""
+        denied = self._denied(request, key)
+        if denied or not doc_id:
+            return (denied or text.DELETE_NONE, *self.refresh())
+        try:
+            title = self.service.document(doc_id).get("title") or doc_id
+            self.service.remove_document(doc_id)
+        except Exception as exc:
+            return (text.DELETE_FAILED.format(message=self._explain(exc)), *self.refresh())
+        return (text.DELETE_OK.format(title=title), *self.refresh())
+
+    def export_feedback(self, key: str, request: gr.Request) -> tuple[str, str | None]:
+        """Write all feedback to a JSON Lines file offered for download."""
+        denied = self._denied(request, key)
+        if denied:
+            return denied, None
+        folder = Path(tempfile.mkdtemp(prefix="sectorwijzer-feedback-"))
+        target = folder / f"feedback-{time.strftime('%Y%m%d-%H%M%S')}.jsonl"
+        count = self.service.feedback.export_to(target)
+        return text.FEEDBACK_EXPORTED.format(n=count), str(target)
+
+    def _denied(self, request: gr.Request, key: str) -> str | None:
+        host = request.client.host if request and request.client else None
+        denial = write_denial(host, key or None, self.service.settings.api_key)
+        return None if denial is None else api_text(denial.message_name, "nl")
+
+    @staticmethod
+    def _explain(exc: Exception) -> str:
+        if isinstance(exc, SectorwijzerError):
+            return describe(exc, "nl")
+        log.exception("document change failed")
+        return text.UNEXPECTED

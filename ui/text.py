@@ -1,0 +1,102 @@
+"""Every Dutch text of the chat UI, the example questions and the document kinds' labels."""
+
+TITLE = "Sectorwijzer"
+INTRO = (
+    "# Sectorwijzer\n"
+    "Stel een vraag over de geladen beleidsdocumenten van de technieksector. Elk antwoord "
+    "citeert letterlijk uit de documenten, met een nummer per bron: klik op **[1]** in het "
+    "antwoord of op een bron rechts om de passage te lezen, met het geciteerde stuk gemarkeerd."
+)
+
+EXAMPLES: dict[str, list[str]] = {
+    "Cao en opleiding": [
+        "Wat is een skillspaspoort en waarom willen ze dat invoeren?",
+        "Wat zijn de pijlers van duurzame inzetbaarheid volgens de Metalektro?",
+        "Wat willen de sociale partners in de Metalektro met de cao en het pensioen?",
+    ],
+    "Arbeidsmigratie": [
+        "Waarom zijn kennismigranten zo belangrijk voor de techniek?",
+        "Wat willen de technieksectoren met de kennismigrantenregeling?",
+        "Waarom lukt het niet goed om technische vakmensen uit andere EU-landen te halen?",
+    ],
+    "Industriebeleid": [
+        "Welke kernpunten van industriebeleid noemen FME en de vakbonden?",
+        "Hoe afhankelijk is de technologische industrie van het buitenland?",
+        "Wat willen de Metalektro-partners bereiken voor het vestigingsklimaat?",
+    ],
+}
+
+KIND_LABELS = {
+    "agenda": "Agenda",
+    "position_paper": "Positiepaper",
+    "plan": "Plan",
+    "accord": "Akkoord",
+    "cao": "Cao-tekst",
+    "report": "Rapport",
+    "upload": "Upload",
+}
+
+QUESTION_LABEL = "Je vraag"
+QUESTION_PLACEHOLDER = "Bijvoorbeeld: Wat is een skillspaspoort?"
+SEND = "Vraag stellen"
+NEW_CHAT = "Nieuw gesprek"
+CHAT_LABEL = "Gesprek"
+SOURCES_TITLE = "### Bronnen"
+SOURCES_EMPTY = "<p class='sw-empty'>Hier verschijnen de bronnen van elk antwoord.</p>"
+SEARCHING = "_Zoeken in de documenten…_"
+NOT_FOUND = "Niet gevonden in de documenten"
+NOT_FOUND_HINT = ("De geladen documenten geven hier geen antwoord op. Dit zijn de passages die "
+                  "er het dichtst bij komen, ter controle:")
+QUESTION_N = "Vraag {n}"
+PAGE = "p. {page}"
+NO_YEAR = "z.j."
+DOCUMENT_ID = "Document-id: {doc_id}"
+ERROR = "**Let op:** {message}"
+UNEXPECTED = ("Er ging iets mis bij het beantwoorden. Probeer het opnieuw; blijft het misgaan, "
+              "kijk dan in het serverlog.")
+FEEDBACK_THANKS = "Bedankt voor je feedback: die is bewaard."
+FEEDBACK_FAILED = "De feedback kon niet worden bewaard."
+
+FILTERS = "Filters: alleen zoeken in…"
+FILTER_KIND = "Soort document"
+FILTER_ORGS = "Organisatie"
+FILTER_DOCS = "Documenten"
+YEAR_FROM = "Vanaf jaar"
+YEAR_TO = "Tot en met jaar"
+EXAMPLES_TITLE = "### Voorbeeldvragen"
+
+TAB_CHAT = "Vragen"
+TAB_DOCS = "Documenten"
+UPLOAD_TITLE = "### Document toevoegen"
+UPLOAD_HELP = "PDF, tekst (.txt) of Markdown (.md), hoogstens 50 MB. Metadata is optioneel."
+UPLOAD_FILE = "Bestand"
+UPLOAD_BUTTON = "Toevoegen en indexeren"
+META_TITLE = "Titel"
+META_ORGS = "Organisaties (komma's ertussen)"
+META_YEAR = "Jaar (bijvoorbeeld 2024)"
+BAD_YEAR = "Het jaar moet een getal van vier cijfers zijn, bijvoorbeeld 2024."
+META_KIND = "Soort"
+ADMIN_KEY = "Beheersleutel (API-sleutel)"
+NO_FILE = "Kies eerst een bestand."
+UPLOAD_OK = "Gelukt: **{title}** is geladen, {pages} en {chunks}."
+UPLOAD_FAILED = "Niet gelukt: {message}"
+PAGES = "{n} pagina's"
+NO_PAGES = "geen pagina's (tekstbestand)"
+CHUNKS = "{n} passages"
+PROGRESS_STORE = "Bestand controleren en opslaan"
+PROGRESS_INDEX = "Tekst lezen, opdelen en indexeren"
+DOCS_TITLE = "### Geladen documenten"
+DOCS_HEADERS = ["Titel", "Organisaties", "Jaar", "Soort", "Pagina's", "Passages", "Id"]
+DOCS_NONE = "Er zijn (nog) geen documenten geladen."
+DOCS_REFRESH = "Lijst verversen"
+DOCS_UNAVAILABLE = "De documentenlijst is nog niet beschikbaar: {message}"
+DELETE_CHOICE = "Document verwijderen"
+DELETE_BUTTON = "Verwijderen"
+DELETE_OK = "Gelukt: **{title}** is verwijderd."
+DELETE_NONE = "Kies eerst een document."
+DELETE_FAILED = "Verwijderen niet gelukt: {message}"
+FEEDBACK_TITLE = "### Feedback voor de beoordelaars"
+FEEDBACK_HELP = ("Duimpjes bij antwoorden worden bewaard met de vraag, het antwoord en de "
+                 "bronnen. Exporteer ze hier als JSON Lines.")
+FEEDBACK_EXPORT = "Feedback exporteren (JSON Lines)"
+FEEDBACK_EXPORTED = "{n} beoordelingen geëxporteerd."
