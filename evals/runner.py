@@ -3,6 +3,7 @@
 import argparse
 import json
 import statistics
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -100,7 +101,8 @@ def markdown_report(results: dict[str, Any]) -> str:
 def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     """`sectorwijzer eval`: print the metrics table and write the report folder."""
     configs = (args.compare or settings.retriever).split(",")
-    results = evaluate(settings, [c.strip() for c in configs if c.strip()], args.limit)
+    names = [c.strip() for c in configs if c.strip()]
+    results = evaluate(settings, names, args.limit, progress=sys.stderr.isatty())
     folder = Path(args.output) if args.output else REPORTS_DIR / time.strftime("%Y%m%d-%H%M%S")
     write_report(results, folder)
     print(markdown_report(results))

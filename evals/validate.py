@@ -135,8 +135,10 @@ def check_type_rules(item: dict[str, Any]) -> list[str]:
         if gold or facts:
             problems.append(f"{label}: unanswerable item must have no gold and no key facts")
     else:
-        if not 1 <= len(gold) <= MAX_GOLD:
-            problems.append(f"{label}: answerable item needs 1 to {MAX_GOLD} gold quotes")
+        if not 1 <= len(authored_gold(item)) <= MAX_GOLD:
+            problems.append(
+                f"{label}: answerable item needs 1 to {MAX_GOLD} authored (not pooled) gold quotes"
+            )
         if not 1 <= len(facts) <= MAX_KEY_FACTS:
             problems.append(f"{label}: answerable item needs 1 to {MAX_KEY_FACTS} key facts")
     if (kind == "follow-up") != bool(item["history"]):
@@ -146,19 +148,30 @@ def check_type_rules(item: dict[str, Any]) -> list[str]:
     return problems
 
 
+def authored_gold(item: dict[str, Any]) -> list[Any]:
+    """The gold entries written by the author, i.e. all except pooled relevance judgments."""
+    gold = item.get("gold") or []
+    return [g for g in gold if not (isinstance(g, dict) and g.get("pooled") is True)]
+
+
 def gold_documents(item: dict[str, Any]) -> set[str]:
-    """The document ids cited by an item's gold quotes."""
-    gold = [g for g in item.get("gold") or [] if isinstance(g, dict)]
+    """The document ids cited by an item's authored (not pooled) gold quotes."""
+    gold = [g for g in authored_gold(item) if isinstance(g, dict)]
     return {g["document_id"] for g in gold if isinstance(g.get("document_id"), str)}
 
 
 def check_gold(item: dict[str, Any], corpus: dict[str, str]) -> list[str]:
-    """Each gold quote must name a known document and occur verbatim (after normalise) in it."""
+    """Each gold quote (pooled ones too) must name a known document and occur verbatim in it.
+
+    The optional ``pooled`` key marks a pooled relevance judgment and must be a bool.
+    """
     label = item["id"]
     problems: list[str] = []
     for gold in item["gold"]:
         entry = gold if isinstance(gold, dict) else {}
         doc_id, quote = entry.get("document_id"), entry.get("quote")
+        if "pooled" in entry and not isinstance(entry["pooled"], bool):
+            problems.append(f"{label}: gold key 'pooled' must be a bool")
         if not isinstance(doc_id, str) or not isinstance(quote, str):
             problems.append(f"{label}: gold entry needs string 'document_id' and 'quote'")
         elif doc_id not in corpus:

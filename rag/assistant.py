@@ -98,13 +98,11 @@ class Assistant:
             allowed = self._cao_parties(index, allowed)
         text = index.corrector.correct_text(retrieval_text(question, history or []))
         vector = self._embed(text)
-        query = Query(
-            text, vector.tolist() if vector is not None else None, allowed, self.settings.candidates
-        )
-        hits = self.retriever.retrieve(index, query)[: self.settings.top_k]
-        retrieved_at = time.perf_counter()
         focus_text, focus_terms = focus(text, index)
         focus_vector = vector if focus_text == text else self._embed(focus_text)
+        query = Query(text, _as_list(vector), allowed, s.candidates, _as_list(focus_vector))
+        hits = self.retriever.retrieve(index, query)[: s.top_k]
+        retrieved_at = time.perf_counter()
         generated = self.generator.generate(
             GenerationRequest(
                 question,
@@ -164,6 +162,10 @@ class Assistant:
         if not parties:
             return allowed
         return parties if allowed is None else allowed & parties
+
+
+def _as_list(vector: np.ndarray | None) -> list[float] | None:
+    return vector.tolist() if vector is not None else None
 
 
 def _ms(start: float, end: float) -> float:

@@ -31,8 +31,8 @@ class Settings(BaseSettings):
     candidates: int = Field(default=30, ge=1, le=500)
     rrf_k: int = Field(default=10, ge=1)
     max_question_chars: int = Field(default=2000, ge=10)
-    refusal_threshold: float = 1.16
-    refusal_english_allowance: float = 0.04
+    refusal_threshold: float = 1.17
+    refusal_english_allowance: float = 0.06
     refusal_quantity_coverage: float = 0.2
     chunk_target_words: int = Field(default=180, ge=40)
     chunk_max_words: int = Field(default=250, ge=60)

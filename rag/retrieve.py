@@ -35,6 +35,7 @@ class Query:
     embedding: list[float] | None
     allowed: set[str] | None
     limit: int
+    focus_embedding: list[float] | None = None  # the question without document names
 
 
 class Retriever(Protocol):
@@ -76,7 +77,8 @@ class DenseRetriever:
         if query.embedding is None or (query.allowed is not None and not query.allowed):
             return []
         chunk_sims = self._chunk_similarities(index, query)
-        sentence_sims = best_sentence_similarity(index, np.asarray(query.embedding))
+        focus = query.focus_embedding or query.embedding
+        sentence_sims = best_sentence_similarity(index, np.asarray(focus))
         mask = _allowed_mask(index, query.allowed)
         by_sentence = [int(p) for p in np.argsort(-sentence_sims)[: query.limit] if mask[p]]
         floor = min(chunk_sims.values(), default=0.0)

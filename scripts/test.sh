@@ -3,6 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+# The browser test drives Debian's Chromium (never a downloaded browser); CI runs as root.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+fi
 ensure_venv "[dev]"
 "$VENV/bin/ruff" check .
 "$VENV/bin/mypy"

@@ -18,12 +18,15 @@ def build_ui(service: Service) -> gr.Blocks:
     chat, library = Chat(service), Library(service)
     with gr.Blocks(title=text.TITLE, analytics_enabled=False) as demo:
         gr.Markdown(text.INTRO)
+        status = gr.Markdown(elem_id="index-status")
+        timer = gr.Timer(2.0, active=False)
         with gr.Tab(text.TAB_CHAT, elem_id="tab-chat"):
             filters = _chat_tab(chat)
         with gr.Tab(text.TAB_DOCS, elem_id="tab-docs"):
             table, delete_choice = _documents_tab(library, filters)
-        refresh_outputs = [table, *filters, delete_choice]
-        demo.load(library.refresh, None, refresh_outputs, api_visibility="private")
+        outputs = [status, timer, table, *filters, delete_choice]
+        demo.load(library.status_and_refresh, None, outputs, api_visibility="private")
+        timer.tick(library.status_and_refresh, None, outputs, api_visibility="private")
     return demo
 
 

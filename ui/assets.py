@@ -17,7 +17,8 @@ mark.sw-quote { background: #fde68a; color: #1f2937; padding: 0 2px; border-radi
 .sw-not-found p { margin: 0.3rem 0 0; }
 .sw-flash { outline: 3px solid #f59e0b; outline-offset: 2px; }
 .sw-empty { color: var(--body-text-color-subdued); }
-.sw-documents { width: 100%; border-collapse: collapse; font-size: 0.9em; }
+.sw-documents { width: 100%; border-collapse: collapse; font-size: 0.9em;
+                overflow-wrap: anywhere; }
 .sw-documents th, .sw-documents td { text-align: left; vertical-align: top;
     padding: 0.3rem 0.4rem; border-bottom: 1px solid var(--border-color-primary); }
 """

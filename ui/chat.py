@@ -60,9 +60,9 @@ class Chat:
         k, shown = len(exchanges), ""
         for piece in pieces(answer.answer):
             shown += piece
-            messages[-1] = {"role": "assistant",
-                            "content": render.answer_markdown(shown, k, answer.answerable)}
-            yield messages, exchanges, gr.skip(), ""
+            reply = {"role": "assistant",
+                     "content": render.answer_markdown(shown, k, answer.answerable)}
+            yield [*messages[:-1], reply], exchanges, gr.skip(), ""
         exchanges.append({"question": question, "answer": answer.model_dump(mode="json")})
         yield render.chat_messages(exchanges), exchanges, render.sources_html(exchanges), ""
 

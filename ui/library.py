@@ -46,16 +46,34 @@ class Library:
                 gr.Dropdown(choices=years), gr.Dropdown(choices=years),
                 gr.Dropdown(choices=titles, value=None))
 
+    def status(self) -> tuple[str, gr.Timer]:
+        """A line on the index (building, failed, ready) and whether to check again soon."""
+        service = self.service
+        if service.building:
+            return text.STATUS_BUILDING, gr.Timer(active=True)
+        if service.build_error:
+            return text.STATUS_FAILED.format(message=service.build_error), gr.Timer(active=False)
+        try:
+            ready = service.readiness()
+        except SectorwijzerError as exc:
+            return text.STATUS_FAILED.format(message=describe(exc, "nl")), gr.Timer(active=False)
+        return (text.STATUS_READY.format(documents=ready["documents"], chunks=ready["chunks"]),
+                gr.Timer(active=False))
+
+    def status_and_refresh(self) -> tuple[Any, ...]:
+        """`status` followed by `refresh`."""
+        return (*self.status(), *self.refresh())
+
     def upload(
         self, path: str | None, title: str, organisations: str, year: str, kind: str,
         key: str, request: gr.Request, progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[Any, ...]:
         """Store and index an upload; reports its pages and passages, or why it failed."""
         year = (year or "").strip()
-        problem = self._denied(request, key) or (None if path else text.NO_FILE) or (
+        problem = self._denied(request, key) or (
             text.BAD_YEAR if year and not (year.isdigit() and len(year) == 4) else None)
-        if problem:
-            return (problem, gr.skip(), *self.refresh())
+        if problem or not path:
+            return (problem or text.NO_FILE, gr.skip(), *self.refresh())
         progress(0.1, desc=text.PROGRESS_STORE)
         meta = {"title": title.strip() or None, "year": int(year) if year else None,
                 "kind": kind.strip() or None,

@@ -125,4 +125,5 @@ def upload_result(info: dict[str, Any]) -> str:
     return text.UPLOAD_OK.format(
         title=info.get("title") or info.get("id"),
         pages=text.PAGES.format(n=pages) if pages else text.NO_PAGES,
-        chunks=text.CHUNKS.format(n=info.get("chunks", 0)))
+        chunks=(text.CHUNK if info.get("chunks") == 1 else text.CHUNKS).format(
+            n=info.get("chunks", 0)))

@@ -36,6 +36,11 @@ KIND_LABELS = {
     "upload": "Upload",
 }
 
+STATUS_BUILDING = ("**Even geduld:** de documenten worden geïndexeerd (ongeveer een minuut). "
+                   "Vragen stellen kan zodra dit klaar is; deze melding verdwijnt dan vanzelf.")
+STATUS_READY = "{documents} documenten geladen ({chunks} passages)."
+STATUS_FAILED = "**Let op:** er is geen bruikbare index: {message}"
+
 QUESTION_LABEL = "Je vraag"
 QUESTION_PLACEHOLDER = "Bijvoorbeeld: Wat is een skillspaspoort?"
 SEND = "Vraag stellen"
@@ -83,6 +88,7 @@ UPLOAD_FAILED = "Niet gelukt: {message}"
 PAGES = "{n} pagina's"
 NO_PAGES = "geen pagina's (tekstbestand)"
 CHUNKS = "{n} passages"
+CHUNK = "{n} passage"
 PROGRESS_STORE = "Bestand controleren en opslaan"
 PROGRESS_INDEX = "Tekst lezen, opdelen en indexeren"
 DOCS_TITLE = "### Geladen documenten"

@@ -88,6 +88,31 @@ def test_cross_document_item_with_one_document_is_reported() -> None:
     assert any("at least two documents" in p for p in problems)
 
 
+def test_pooled_quotes_are_accepted_beyond_the_authored_maximum() -> None:
+    pooled = {"document_id": AGENDA, "quote": QUOTE, "pooled": True}
+    gold = [{"document_id": AGENDA, "quote": QUOTE}] * 3 + [pooled, pooled]
+    assert _problems_for([_item(gold=gold)], "t001") == []
+
+
+def test_pooled_quote_not_in_document_is_reported() -> None:
+    quote = "De Metalektro telt twee miljoen werknemers."
+    pooled = {"document_id": AGENDA, "quote": quote, "pooled": True}
+    problems = _problems_for([_item(gold=[*_item()["gold"], pooled])], "t001")
+    assert any("quote not found" in p for p in problems)
+
+
+def test_non_bool_pooled_is_reported() -> None:
+    gold = [{"document_id": AGENDA, "quote": QUOTE, "pooled": "yes"}]
+    problems = _problems_for([_item(gold=gold)], "t001")
+    assert "t001: gold key 'pooled' must be a bool" in problems
+
+
+def test_pooled_quotes_alone_do_not_count_as_authored_gold() -> None:
+    gold = [{"document_id": AGENDA, "quote": QUOTE, "pooled": True}]
+    problems = _problems_for([_item(gold=gold)], "t001")
+    assert any("authored (not pooled) gold" in p for p in problems)
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [("language", "de"), ("persona", "manager"), ("type", "opinion"), ("difficulty", "trivial")],

