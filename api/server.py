@@ -15,6 +15,7 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     port = getattr(args, "port", None) or settings.port
     settings = settings.model_copy(update={"host": host, "port": port})
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     service = Service(settings)
     # Start embedding before the UI library is imported: both take a while, on separate cores.
     if service.start_index_build() is not None:

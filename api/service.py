@@ -1,8 +1,9 @@
 """`Service`: the one `Assistant` of a running server, shared by the HTTP API and the UI.
 
 It adds only what a long-running, multi-threaded process needs around the core: questions
-run side by side, an upload or removal waits for them and runs alone (an ingest replaces the
-index generation the questions read), and the first index is built in the background.
+are answered one at a time (they take well under a second), an upload or removal waits for
+them and runs alone (an ingest replaces the index generation that questions read), and the
+first index is built in the background.
 """
 
 import logging
@@ -74,6 +75,7 @@ class Service:
         self.feedback = FeedbackStore(settings.data_dir)
         self.build_error: str | None = None
         self._lock = ReadWriteLock()
+        self._asking = threading.Lock()
         self._builder: threading.Thread | None = None
 
     @property
@@ -103,8 +105,8 @@ class Service:
     def ask(
         self, question: str, history: list[Turn] | None = None, filters: Filters | None = None
     ) -> Answer:
-        """Answer a question (see `Assistant.ask`)."""
-        with self._reading():
+        """Answer a question (see `Assistant.ask`); one at a time, as the embedder is shared."""
+        with self._reading(), self._asking:
             return self.assistant.ask(question, history, filters)
 
     def documents(self) -> list[dict[str, Any]]:

@@ -1,110 +1,149 @@
-"""Run the eval set against one or more configurations and write a report."""
+"""Run the eval set against one or more configurations and write a report.
+
+Configurations: the retrievers of `rag.retrieve` (`hybrid`, `dense`, `bm25`) behind the full
+`Assistant`, and `naive`, a plain llama-index pipeline (`evals.baseline`). All share one
+embedder instance, so the model loads once per run::
+
+    sectorwijzer eval --compare bm25,dense,hybrid,naive [--limit N] [--output DIR]
+"""
 
 import argparse
-import json
+import math
 import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from llama_index.core.base.embeddings.base import BaseEmbedding
 from tqdm import tqdm
 
-from evals.metrics import aggregate, score_item
+from evals.baseline import NaiveBaseline
+from evals.metrics import STAGES, aggregate, breakdown, score_item
+from evals.report import markdown_table, write_report
 from evals.validate import load_eval_set
 from rag.assistant import Assistant
-from rag.config import Settings
-from rag.models import Turn
+from rag.config import PROJECT_DIR, Settings
+from rag.embeddings import make_embedder
+from rag.errors import ConfigurationError
+from rag.models import Answer, Citation, Turn
+from rag.retrieve import RETRIEVERS
 
-REPORTS_DIR = Path(__file__).resolve().parent / "reports"
+NAIVE = "naive"
+CONFIGS = (*RETRIEVERS, NAIVE)
+
+
+class System(Protocol):
+    """Anything that answers like `Assistant.ask`."""
+
+    def ask(self, question: str, history: list[Turn] | None = None) -> Answer: ...
+
+
+def reports_dir() -> Path:
+    """evals/reports in a checkout; ./sectorwijzer-reports for an installed package."""
+    if (PROJECT_DIR / "pyproject.toml").exists():
+        return PROJECT_DIR / "evals" / "reports"
+    return Path.cwd() / "sectorwijzer-reports"
+
+
+def parse_configs(text: str) -> list[str]:
+    """Comma-separated configuration names, checked against the known ones."""
+    names = list(dict.fromkeys(c.strip() for c in text.split(",") if c.strip()))
+    unknown = [n for n in names if n not in CONFIGS]
+    if unknown or not names:
+        known = ", ".join(CONFIGS)
+        raise ConfigurationError(f"unknown configuration {unknown or text!r} (known: {known})")
+    return names
+
+
+def make_system(config: str, settings: Settings, embedder: BaseEmbedding) -> System:
+    """The Assistant with retriever `config`, or the naive baseline."""
+    if config == NAIVE:
+        return NaiveBaseline(settings, embedder)
+    assistant = Assistant(settings.model_copy(update={"retriever": config}), embedder)
+    assistant.index()  # load it now, so the first question's latency does not include it
+    return assistant
+
+
+def _passages(citations: list[Citation]) -> list[dict[str, Any]]:
+    return [
+        {"n": c.n, "document_id": c.document_id, "quote": c.quote, "text": c.text}
+        for c in citations
+    ]
 
 
 def run_config(
-    assistant: Assistant, items: list[dict[str, Any]], label: str, progress: bool = True
+    system: System, items: list[dict[str, Any]], label: str, progress: bool = True
 ) -> list[dict[str, Any]]:
     """Ask every item; return one scored row per item, with the answer kept for the report."""
     rows = []
-    for item in tqdm(items, desc=label, disable=not progress, unit="q"):
+    for item in tqdm(items, desc=label, disable=not progress, unit="q", file=sys.stderr):
         history = [Turn(**t) for t in item.get("history", [])]
-        answer = assistant.ask(item["question"], history=history)
+        answer = system.ask(item["question"], history=history)
         row = score_item(item, answer)
         row.update(
             config=label,
             question=item["question"],
             answer=answer.answer,
-            cited=[c.quote for c in answer.citations],
+            cited=_passages(answer.citations),
+            retrieved=_passages(answer.retrieved[:3]),
             gold_quotes=[g["quote"] for g in item.get("gold", [])],
         )
         rows.append(row)
     return rows
 
 
-def latency(rows: list[dict[str, Any]], stage: str = "total") -> dict[str, float]:
-    values = sorted(r["latency_ms"][stage] for r in rows)
-    if not values:
-        return {"p50": 0.0, "p95": 0.0}
-    p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
-    return {"p50": statistics.median(values), "p95": p95}
+def latency(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """p50 and p95 in milliseconds per stage (retrieve, answer, total)."""
+    result = {}
+    for stage in STAGES:
+        values = sorted(float(r["latency_ms"].get(stage, 0.0)) for r in rows)
+        if not values:
+            result[stage] = {"p50": math.nan, "p95": math.nan}
+            continue
+        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        result[stage] = {"p50": statistics.median(values), "p95": p95}
+    return result
+
+
+def summarise(rows: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
+    """Metrics, breakdowns and latencies of one configuration's rows."""
+    return {
+        "metrics": aggregate(rows),
+        "latency": latency(rows),
+        "by_type": breakdown(rows, "type"),
+        "by_persona": breakdown(rows, "persona"),
+        "seconds": seconds,
+        "rows": rows,
+    }
 
 
 def evaluate(
     settings: Settings, configs: list[str], limit: int | None = None, progress: bool = True
 ) -> dict[str, Any]:
-    """Metrics per retriever configuration on one shared index."""
+    """Metrics per configuration, all on one index and one embedder instance."""
     items = load_eval_set()[:limit] if limit else load_eval_set()
-    base = Assistant(settings)
-    if base._data.current() is None:
-        base.ingest(progress=progress)
+    embedder = make_embedder(settings.embedder)
+    if any(c != NAIVE for c in configs):
+        base = Assistant(settings, embedder)
+        if base._data.current() is None:
+            base.ingest(progress=progress)
     results: dict[str, Any] = {}
     for config in configs:
-        assistant = Assistant(settings.model_copy(update={"retriever": config}), base.embedder)
-        rows = run_config(assistant, items, config, progress)
-        results[config] = {"metrics": aggregate(rows), "latency": latency(rows), "rows": rows}
+        started = time.perf_counter()
+        rows = run_config(make_system(config, settings, embedder), items, config, progress)
+        results[config] = summarise(rows, time.perf_counter() - started)
     return results
-
-
-def write_report(results: dict[str, Any], folder: Path) -> Path:
-    """results.jsonl and report.md in `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "results.jsonl").open("w", encoding="utf-8") as handle:
-        for result in results.values():
-            for row in result["rows"]:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    (folder / "report.md").write_text(markdown_report(results), encoding="utf-8")
-    return folder
-
-
-def markdown_report(results: dict[str, Any]) -> str:
-    names = list(results)
-    metrics = list(next(iter(results.values()))["metrics"]) if results else []
-    lines = [
-        "# Sectorwijzer evaluation",
-        "",
-        "| metric | " + " | ".join(names) + " |",
-        "|---|" + "---|" * len(names),
-    ]
-    for metric in metrics:
-        lines.append(
-            f"| {metric} | "
-            + " | ".join(f"{results[n]['metrics'][metric]:.3f}" for n in names)
-            + " |"
-        )
-    for stat in ("p50", "p95"):
-        lines.append(
-            f"| latency {stat} (ms) | "
-            + " | ".join(f"{results[n]['latency'][stat]:.0f}" for n in names)
-            + " |"
-        )
-    return "\n".join(lines) + "\n"
 
 
 def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     """`sectorwijzer eval`: print the metrics table and write the report folder."""
-    configs = (args.compare or settings.retriever).split(",")
-    names = [c.strip() for c in configs if c.strip()]
+    names = parse_configs(args.compare or settings.retriever)
+    started = time.perf_counter()
     results = evaluate(settings, names, args.limit, progress=sys.stderr.isatty())
-    folder = Path(args.output) if args.output else REPORTS_DIR / time.strftime("%Y%m%d-%H%M%S")
-    write_report(results, folder)
-    print(markdown_report(results))
-    print(f"report: {folder}")
+    folder = Path(args.output) if args.output else reports_dir() / time.strftime("%Y%m%d-%H%M%S")
+    context = {"embedder": settings.embedder, "seconds": time.perf_counter() - started}
+    write_report(results, folder, context)
+    print(markdown_table(results))
+    print(f"report: {folder} ({context['seconds']:.0f} s)")
     return 0

@@ -22,6 +22,7 @@ _LIST_QUESTION = re.compile(
     r"\b(welke|noem|opsomming|wat zijn de|which|list|what are the)\b", re.IGNORECASE
 )
 _MIN_WORDS = 5
+_FRAGMENT_WORDS = 9
 _QUANTITY = re.compile(
     r"\b(hoeveel|hoe (hoog|groot|lang|veel)|wat kost|welk percentage|how (many|much|high|long)|"
     r"what percentage)\b",
@@ -124,7 +125,7 @@ def score_sentences(request: GenerationRequest) -> list[_Sentence]:
         if position not in ranks:
             continue
         text = index.chunks[position].text[start:end]
-        if len(text.split()) < _MIN_WORDS:
+        if not _quotable(text):
             continue
         hit = request.hits[ranks[position]]
         dense = 0.0
@@ -135,6 +136,12 @@ def score_sentences(request: GenerationRequest) -> list[_Sentence]:
         score = dense + 0.3 * coverage + 0.3 * keyword + 0.001 / (1 + ranks[position])
         scored.append(_Sentence(ranks[position], start, end, score, text, dense, coverage))
     return sorted(scored, key=lambda s: -s.score)
+
+
+def _quotable(text: str) -> bool:
+    """A real sentence, not a heading or a figure caption that slipped into the text."""
+    words = len(text.split())
+    return words >= _MIN_WORDS and (words >= _FRAGMENT_WORDS or text.rstrip()[-1] in ".!?:;)")
 
 
 def _strong(best: "_Sentence", request: GenerationRequest, quantity: bool) -> bool:

@@ -34,18 +34,9 @@ def _chat_tab(chat: Chat) -> list[gr.components.Component]:
     exchanges = gr.State([])
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
-            chatbot = gr.Chatbot(label=text.CHAT_LABEL, elem_id="chat", height=520,
-                                 buttons=["copy"], feedback_options=("Like", "Dislike"))
-            with gr.Row():
-                question = gr.Textbox(label=text.QUESTION_LABEL, elem_id="question",
-                                      placeholder=text.QUESTION_PLACEHOLDER, scale=5,
-                                      lines=1, max_lines=4)
-                send = gr.Button(text.SEND, variant="primary", elem_id="send", scale=1)
-            clear = gr.Button(text.NEW_CHAT, size="sm", elem_id="new-chat")
+            chatbot, question, send, clear = _chat_column()
             filters = _filters()
-            gr.Markdown(text.EXAMPLES_TITLE)
-            for group, questions in text.EXAMPLES.items():
-                gr.Examples([[q] for q in questions], inputs=[question], label=group)
+            _examples(question)
         with gr.Column(scale=2):
             gr.Markdown(text.SOURCES_TITLE)
             sources = gr.HTML(text.SOURCES_EMPTY, elem_id="sources")
@@ -57,6 +48,25 @@ def _chat_tab(chat: Chat) -> list[gr.components.Component]:
     clear.click(chat.clear, None, outputs, api_visibility="private")
     chatbot.clear(chat.clear, None, outputs, api_visibility="private")
     return filters
+
+
+def _chat_column() -> tuple[gr.Chatbot, gr.Textbox, gr.Button, gr.Button]:
+    chatbot = gr.Chatbot(label=text.CHAT_LABEL, elem_id="chat", height=520,
+                         buttons=["copy"], feedback_options=("Like", "Dislike"))
+    with gr.Row():
+        question = gr.Textbox(label=text.QUESTION_LABEL, elem_id="question",
+                              placeholder=text.QUESTION_PLACEHOLDER, scale=5, lines=1,
+                              max_lines=4)
+        send = gr.Button(text.SEND, variant="primary", elem_id="send", scale=1)
+    clear = gr.Button(text.NEW_CHAT, size="sm", elem_id="new-chat")
+    return chatbot, question, send, clear
+
+
+def _examples(question: gr.Textbox) -> None:
+    """Example questions per user group; a click puts one in the question box."""
+    gr.Markdown(text.EXAMPLES_TITLE)
+    for group, questions in text.EXAMPLES.items():
+        gr.Examples([[q] for q in questions], inputs=[question], label=group)
 
 
 def _filters() -> list[gr.components.Component]:
@@ -78,36 +88,51 @@ def _documents_tab(
     key = gr.Textbox(label=text.ADMIN_KEY, type="password", visible=needs_key, elem_id="key")
     with gr.Row(equal_height=False):
         with gr.Column():
-            gr.Markdown(text.UPLOAD_TITLE)
-            gr.Markdown(text.UPLOAD_HELP)
-            upload = gr.File(label=text.UPLOAD_FILE, file_types=[".pdf", ".txt", ".md"],
-                             type="filepath", elem_id="upload-file")
-            title = gr.Textbox(label=text.META_TITLE, elem_id="meta-title")
-            orgs = gr.Textbox(label=text.META_ORGS, elem_id="meta-orgs")
-            with gr.Row():
-                year = gr.Textbox(label=text.META_YEAR, elem_id="meta-year")
-                kind = gr.Textbox(label=text.META_KIND, elem_id="meta-kind")
-            add = gr.Button(text.UPLOAD_BUTTON, variant="primary", elem_id="upload-button")
-            status = gr.Markdown(elem_id="upload-status")
+            form, add, status = _upload_form()
         with gr.Column():
-            gr.Markdown(text.DOCS_TITLE)
-            table = gr.HTML(elem_id="documents")
-            refresh = gr.Button(text.DOCS_REFRESH, size="sm")
-            with gr.Row():
-                delete_choice = gr.Dropdown([], label=text.DELETE_CHOICE, elem_id="delete-doc")
-                delete = gr.Button(text.DELETE_BUTTON, variant="stop", elem_id="delete-button")
-            gr.Markdown(text.FEEDBACK_TITLE)
-            gr.Markdown(text.FEEDBACK_HELP)
-            export = gr.Button(text.FEEDBACK_EXPORT, elem_id="export-feedback")
-            export_file = gr.File(label="feedback.jsonl", interactive=False)
+            table, refresh, delete_choice, delete = _documents_list()
+            export, export_file = _feedback_export()
     refreshed = [table, *filters, delete_choice]
-    add.click(library.upload, [upload, title, orgs, year, kind, key],
-              [status, upload, *refreshed], api_visibility="private")
+    add.click(library.upload, [*form, key], [status, form[0], *refreshed],
+              api_visibility="private")
     delete.click(library.delete, [delete_choice, key], [status, *refreshed],
                  api_visibility="private")
     refresh.click(library.refresh, None, refreshed, api_visibility="private")
     export.click(library.export_feedback, [key], [status, export_file], api_visibility="private")
     return table, delete_choice
+
+
+def _upload_form() -> tuple[list[gr.components.Component], gr.Button, gr.Markdown]:
+    """File, title, organisations, year, kind; the button; the result line."""
+    gr.Markdown(text.UPLOAD_TITLE)
+    gr.Markdown(text.UPLOAD_HELP)
+    upload = gr.File(label=text.UPLOAD_FILE, file_types=[".pdf", ".txt", ".md"],
+                     type="filepath", elem_id="upload-file")
+    title = gr.Textbox(label=text.META_TITLE, elem_id="meta-title")
+    orgs = gr.Textbox(label=text.META_ORGS, elem_id="meta-orgs")
+    with gr.Row():
+        year = gr.Textbox(label=text.META_YEAR, elem_id="meta-year")
+        kind = gr.Textbox(label=text.META_KIND, elem_id="meta-kind")
+    add = gr.Button(text.UPLOAD_BUTTON, variant="primary", elem_id="upload-button")
+    status = gr.Markdown(elem_id="upload-status")
+    return [upload, title, orgs, year, kind], add, status
+
+
+def _documents_list() -> tuple[gr.HTML, gr.Button, gr.Dropdown, gr.Button]:
+    gr.Markdown(text.DOCS_TITLE)
+    table = gr.HTML(elem_id="documents")
+    refresh = gr.Button(text.DOCS_REFRESH, size="sm")
+    with gr.Row():
+        delete_choice = gr.Dropdown([], label=text.DELETE_CHOICE, elem_id="delete-doc")
+        delete = gr.Button(text.DELETE_BUTTON, variant="stop", elem_id="delete-button")
+    return table, refresh, delete_choice, delete
+
+
+def _feedback_export() -> tuple[gr.Button, gr.File]:
+    gr.Markdown(text.FEEDBACK_TITLE)
+    gr.Markdown(text.FEEDBACK_HELP)
+    export = gr.Button(text.FEEDBACK_EXPORT, elem_id="export-feedback")
+    return export, gr.File(label="feedback.jsonl", interactive=False, height=120)
 
 
 def mount_ui(app: FastAPI, service: Service, path: str = "/") -> FastAPI:

@@ -28,6 +28,7 @@ mark.sw-quote { background: #fde68a; color: #1f2937; padding: 0 2px; border-radi
 HEAD = """
 <script>
 (function () {
+  document.documentElement.lang = "nl";
   function openSource(id) {
     var el = document.getElementById(id);
     if (!el) { return false; }

@@ -34,15 +34,19 @@ class Chat:
         """Show the question at once, then the answer as it comes, then its sources."""
         exchanges = list(exchanges or [])
         question = (question or "").strip()
-        messages = render.chat_messages(exchanges) + [
-            {"role": "user", "content": question},
-            {"role": "assistant", "content": text.SEARCHING}]
-        filters = make_filters(kinds, organisations, documents, year_from, year_to)
         if not question:
             gr.Warning(prompts.render("empty_question", "nl"))
             yield render.chat_messages(exchanges), exchanges, gr.skip(), ""
             return
+        messages = render.chat_messages(exchanges) + [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": text.SEARCHING}]
         yield messages, exchanges, gr.skip(), ""
+        filters = make_filters(kinds, organisations, documents, year_from, year_to)
+        yield from self._answer(question, exchanges, filters, messages)
+
+    def _answer(self, question: str, exchanges: list[render.Exchange], filters: Filters | None,
+                messages: list[render.Message]) -> Iterator[ChatUpdate]:
         try:
             answer = self.service.ask(question, history(exchanges), filters)
         except InvalidQuestionError as exc:

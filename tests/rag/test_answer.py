@@ -19,10 +19,10 @@ def _check_citations(answer: Answer) -> None:
 
 
 def test_answer_quotes_sources_verbatim_with_citations(real_assistant: Assistant) -> None:
-    answer = real_assistant.ask("Hoeveel werknemers telt de Metalektro?")
+    answer = real_assistant.ask("Hoeveel bedrijven telt de Metalektro?")
     assert answer.answerable and answer.language == "nl"
     _check_citations(answer)
-    assert "159.710" in answer.answer
+    assert "1.350 bedrijven" in answer.answer
     first = answer.citations[0]
     assert first.document_id == "strategische-agenda-metalektro"
     assert first.title == "Strategische Agenda Metalektro" and first.year == 2022
@@ -77,11 +77,13 @@ def test_follow_up_uses_the_earlier_turn(real_assistant: Assistant) -> None:
         Turn(role="user", content="Wat zeggen de technieksectoren over arbeidsmigratie?"),
         Turn(role="assistant", content="Ze vragen om een oranje kaart voor vakkrachten."),
     ]
-    alone = real_assistant.ask("En wat zeggen ze over de salariseis?")
-    followed = real_assistant.ask("En wat zeggen ze over de salariseis?", history=history)
-    assert followed.retrieved[0].document_id == "position-paper-arbeidsmarktkrapte-2025"
-    assert any("kennismigrant" in c.text for c in followed.retrieved[:3])
-    assert followed.retrieved != alone.retrieved or followed.answerable
+    question = "En wat zeggen ze over de salariseis?"
+    alone = real_assistant.ask(question)
+    followed = real_assistant.ask(question, history=history)
+    paper = "position-paper-arbeidsmarktkrapte-2025"
+    assert {c.document_id for c in followed.retrieved[:3]} == {paper}
+    assert {c.document_id for c in alone.retrieved[:3]} != {paper}
+    assert followed.answerable and "salariseis" in followed.citations[0].quote
 
 
 def test_timings_and_backend_are_reported(real_assistant: Assistant) -> None:

@@ -166,3 +166,9 @@ def _wait_until(condition: Callable[[], bool], seconds: float = 10) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("condition not met in time")
+
+
+def test_api_docs_render_without_a_cdn(page: "Page", server: tuple[str, Service]) -> None:
+    page.goto(server[0] + "/docs")
+    page.locator(".swagger-ui .opblock-summary-path[data-path='/api/ask']").wait_for()
+    assert page.locator(".swagger-ui .opblock").count() >= 8

@@ -1,0 +1,72 @@
+"""The command line over a real temporary index (hashing embedder: this is about plumbing)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rag.cli import main
+from rag.config import Settings
+
+FIELDS = {"answer", "answerable", "language", "citations", "retrieved", "timings_ms", "backend"}
+CITATION_FIELDS = {"n", "document_id", "title", "organisations", "year", "kind", "page",
+                   "section", "quote", "text", "score"}
+
+
+def _base(settings: Settings) -> list[str]:
+    return ["--data-dir", str(settings.data_dir), "--corpus-dir", str(settings.corpus_dir),
+            "--embedder", "hashing"]
+
+
+def test_ingest_then_ask_json(
+    fake_settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main([*_base(fake_settings), "ingest"]) == 0
+    assert "5 documents" in capsys.readouterr().out
+    monkeypatch.setenv("SECTORWIJZER_REFUSAL_THRESHOLD", "0")
+    assert main([*_base(fake_settings), "ask", "--json", "oranje kaart vakkrachten"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert set(answer) == FIELDS
+    assert answer["citations"] and set(answer["citations"][0]) == CITATION_FIELDS
+    assert set(answer["retrieved"][0]) == CITATION_FIELDS
+
+
+def test_ask_builds_the_index_when_missing_and_prints_sources(
+    fake_settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SECTORWIJZER_REFUSAL_THRESHOLD", "0")
+    assert main([*_base(fake_settings), "ask", "Wat is de oranje kaart?"]) == 0
+    out = capsys.readouterr().out
+    assert "Bronnen:" in out and "[1]" in out
+    assert (Path(fake_settings.data_dir) / "CURRENT").exists()
+
+
+def test_filters_on_the_command_line(
+    fake_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main([*_base(fake_settings), "ingest"])
+    capsys.readouterr()
+    args = ["ask", "--json", "--kind", "plan", "scholing en opleiding"]
+    assert main([*_base(fake_settings), *args]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert {c["document_id"] for c in answer["retrieved"]} == {"oom-op-jacht-naar-de-8"}
+
+
+def test_user_errors_exit_1_with_a_message(
+    fake_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main([*_base(fake_settings), "ingest"])
+    assert main([*_base(fake_settings), "ask", "   "]) == 1
+    assert "leeg" in capsys.readouterr().err
+    assert main([*_base(fake_settings), "ask", "wat zegt de cao " * 400]) == 1
+    assert "te lang" in capsys.readouterr().err
+
+
+def test_environment_settings_are_used(
+    fake_settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SECTORWIJZER_DATA_DIR", str(fake_settings.data_dir))
+    monkeypatch.setenv("SECTORWIJZER_CORPUS_DIR", str(fake_settings.corpus_dir))
+    monkeypatch.setenv("SECTORWIJZER_EMBEDDER", "hashing")
+    assert main(["ingest"]) == 0
+    assert (fake_settings.data_dir / "CURRENT").exists()
