@@ -163,7 +163,7 @@ def _similar(a: str, b: str) -> bool:
 
 
 def _cite(chosen: list[_Sentence], hits: list[Hit]) -> tuple[list[Citation], list[int]]:
-    """One citation per passage and quote; sentences of the same passage share it if adjacent."""
+    """One citation per quoted sentence, numbered in the order the answer uses them."""
     citations: list[Citation] = []
     markers: list[int] = []
     for sentence in chosen:

@@ -46,6 +46,10 @@ class Assistant:
             self._index = open_index(current)
         return self._index
 
+    def has_index(self) -> bool:
+        """Whether an ingest has published an index (damaged or not)."""
+        return self._data.current_file.exists()
+
     def ingest(self, rebuild: bool = False, progress: bool = False) -> IngestReport:
         """Bring the index in line with the corpus and the uploads folder."""
         report = ingest(self.settings, self.embedder, rebuild=rebuild, progress=progress)

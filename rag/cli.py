@@ -90,7 +90,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         year_to=args.year_to,
     )
     assistant = Assistant(settings)
-    if assistant._data.current() is None:
+    if not assistant.has_index():
         assistant.ingest(progress=sys.stderr.isatty())
     answer = assistant.ask(args.question, filters=filters)
     print(answer.model_dump_json(indent=2) if args.json else format_answer(answer))

@@ -113,6 +113,29 @@ def _previous(index: Index | None) -> tuple[dict[str, Any], dict[str, list[Chunk
     return dict(index.state.get("documents", {})), by_doc
 
 
+@dataclass
+class _Collection:
+    """Documents and chunks of the next generation, built file by file."""
+
+    previous: dict[str, Any]
+    previous_chunks: dict[str, list[Chunk]]
+    report: IngestReport
+    documents: dict[str, Any] = field(default_factory=dict)
+    chunks: list[Chunk] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)
+
+    def keep_previous(self, doc_id: str) -> None:
+        self.documents[doc_id] = self.previous[doc_id]
+        self.chunks.extend(self.previous_chunks.get(doc_id, []))
+
+    def is_duplicate(self, path: Path, digest: str) -> bool:
+        if digest in self.hashes:
+            self.report.failed[path.name] = f"duplicate of {self.hashes[digest]}"
+            return True
+        self.hashes[digest] = path.name
+        return False
+
+
 def _collect(
     settings: Settings,
     previous: dict[str, Any],
@@ -124,38 +147,50 @@ def _collect(
         settings.chunk_target_words, settings.chunk_max_words, settings.chunk_overlap_sentences
     )
     by_file = {info["file"]: doc_id for doc_id, info in previous.items()}
-    documents: dict[str, Any] = {}
-    chunks: list[Chunk] = []
-    seen_hashes: dict[str, str] = {}
+    collection = _Collection(previous, previous_chunks, report)
     # Known files first, so a duplicate upload never displaces the original.
     files = sorted(
         source_files(settings),
         key=lambda p: (p.name not in manifest and p.name not in by_file, p.name),
     )
     for path in files:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest in seen_hashes:
-            report.failed[path.name] = f"duplicate of {seen_hashes[digest]}"
-            continue
-        seen_hashes[digest] = path.name
-        meta = manifest.get(path.name)
-        old_id = by_file.get(path.name)
-        old = previous.get(old_id) if old_id else None
-        if old and old["sha256"] == digest and (meta is None or meta.id == old_id):
-            report.unchanged.append(path.name)
-            documents[old_id], chunks = old, chunks + previous_chunks.get(old_id, [])  # type: ignore[index]
-            continue
-        try:
-            doc_meta, doc_chunks, pages = prepare_document(path, meta, options, set(documents))
-        except DocumentError as exc:
-            report.failed[path.name] = exc.reason
-            if old and old_id:
-                documents[old_id], chunks = old, chunks + previous_chunks.get(old_id, [])
-            continue
-        (report.updated if old else report.added).append(path.name)
-        documents[doc_meta.id] = _document_info(path, digest, doc_meta, doc_chunks, pages)
-        chunks.extend(doc_chunks)
-    return documents, chunks
+        _add_file(collection, path, manifest.get(path.name), by_file.get(path.name), options)
+    return collection.documents, collection.chunks
+
+
+def _add_file(
+    collection: _Collection,
+    path: Path,
+    meta: DocumentMeta | None,
+    old_id: str | None,
+    options: ChunkingOptions,
+) -> None:
+    """Reuse an unchanged document, (re)process a new or changed one, or record why not."""
+    report, digest = collection.report, hashlib.sha256(path.read_bytes()).hexdigest()
+    if collection.is_duplicate(path, digest):
+        return
+    old = collection.previous.get(old_id) if old_id else None
+    if old_id and old and old["sha256"] == digest and _same_meta(old, meta):
+        report.unchanged.append(path.name)
+        collection.keep_previous(old_id)
+        return
+    try:
+        doc_meta, chunks, pages = prepare_document(path, meta, options, set(collection.documents))
+    except DocumentError as exc:
+        report.failed[path.name] = exc.reason
+        if old_id and old:
+            collection.keep_previous(old_id)  # a broken new version never loses the old one
+        return
+    (report.updated if old else report.added).append(path.name)
+    collection.documents[doc_meta.id] = _document_info(path, digest, doc_meta, chunks, pages)
+    collection.chunks.extend(chunks)
+
+
+def _same_meta(old: dict[str, Any], meta: DocumentMeta | None) -> bool:
+    """An edited manifest entry counts as a change, so the new metadata reaches the chunks."""
+    if meta is None:
+        return True
+    return all(old.get(k) == v for k, v in meta.model_dump().items() if v not in ("", None, []))
 
 
 def _document_info(

@@ -177,3 +177,14 @@ def test_damaged_index_is_reported_then_rebuilt(fake_settings: Settings) -> None
     report = Assistant(fake_settings).ingest()
     assert len(report.added) == 5
     assert Assistant(fake_settings).ask("arbeidsmigratie").retrieved
+
+
+def test_edited_manifest_metadata_reaches_the_chunks(fake_settings: Settings) -> None:
+    assistant = Assistant(fake_settings)
+    assistant.ingest()
+    manifest = fake_settings.corpus_dir / "manifest.toml"
+    manifest.write_text(manifest.read_text().replace("year = 2021", "year = 2020"))
+    report = assistant.ingest()
+    assert report.updated == ["oom-op-jacht-naar-de-8.txt"]
+    years = {c.year for c in assistant.index().chunks if c.document_id == "oom-op-jacht-naar-de-8"}
+    assert years == {2020}
