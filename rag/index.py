@@ -10,7 +10,7 @@ from typing import Any
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
-from llama_index.core.schema import TextNode
+from llama_index.core.schema import BaseNode, TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from rag.bm25 import KeywordIndex, tokenize
@@ -87,7 +87,7 @@ def write_index(
 ) -> None:
     """Write a complete generation into `path` (state.json last: it marks completeness)."""
     store = _open_vectors(path, create=True)
-    nodes = [
+    nodes: list[BaseNode] = [
         TextNode(
             id_=c.id, text=c.text, embedding=v.tolist(), metadata={"document_id": c.document_id}
         )

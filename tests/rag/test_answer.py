@@ -58,7 +58,9 @@ def test_cao_question_without_cao_says_so_and_answers_from_the_cao_parties(
     assert "geen cao-tekst geladen" in answer.answer
     assert answer.answerable
     assert {c.document_id for c in answer.citations} <= {
-        "strategische-agenda-metalektro", "oom-op-jacht-naar-de-8"}
+        "strategische-agenda-metalektro",
+        "oom-op-jacht-naar-de-8",
+    }
 
 
 def test_english_question_gets_english_framing_and_dutch_quotes(

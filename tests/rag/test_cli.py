@@ -9,13 +9,30 @@ from rag.cli import main
 from rag.config import Settings
 
 FIELDS = {"answer", "answerable", "language", "citations", "retrieved", "timings_ms", "backend"}
-CITATION_FIELDS = {"n", "document_id", "title", "organisations", "year", "kind", "page",
-                   "section", "quote", "text", "score"}
+CITATION_FIELDS = {
+    "n",
+    "document_id",
+    "title",
+    "organisations",
+    "year",
+    "kind",
+    "page",
+    "section",
+    "quote",
+    "text",
+    "score",
+}
 
 
 def _base(settings: Settings) -> list[str]:
-    return ["--data-dir", str(settings.data_dir), "--corpus-dir", str(settings.corpus_dir),
-            "--embedder", "hashing"]
+    return [
+        "--data-dir",
+        str(settings.data_dir),
+        "--corpus-dir",
+        str(settings.corpus_dir),
+        "--embedder",
+        "hashing",
+    ]
 
 
 def test_ingest_then_ask_json(

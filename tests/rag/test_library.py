@@ -59,8 +59,11 @@ def test_remove_upload_and_corpus_document(fake_settings: Settings) -> None:
     assistant.remove_document("techniekpact-nationaal-akkoord")
     assert (fake_settings.corpus_dir / "techniekpact-nationaal-akkoord.txt").exists()
     assert set(assistant.documents()) == {
-        "strategische-agenda-metalektro", "position-paper-arbeidsmarktkrapte-2025",
-        "oom-op-jacht-naar-de-8", "industriecoalitie-modern-industriebeleid"}
+        "strategische-agenda-metalektro",
+        "position-paper-arbeidsmarktkrapte-2025",
+        "oom-op-jacht-naar-de-8",
+        "industriecoalitie-modern-industriebeleid",
+    }
     with pytest.raises(DocumentNotFoundError):
         assistant.remove_document("bestaat-niet")
 

@@ -16,7 +16,8 @@ def test_every_template_renders_completely(name: str, language: str) -> None:
 
 def test_dutch_is_the_default_and_fallback() -> None:
     assert prompts.render("refusal", "nl") == (
-        "De geladen documenten bevatten geen antwoord op deze vraag.")
+        "De geladen documenten bevatten geen antwoord op deze vraag."
+    )
     assert prompts.render("refusal", "de") == prompts.render("refusal", "nl")
 
 

@@ -58,10 +58,14 @@ def test_keyword_hits_without_a_query_term_are_dropped(real_assistant: Assistant
         (Filters(documents=["oom-op-jacht-naar-de-8"]), {"oom-op-jacht-naar-de-8"}),
         (Filters(kind=["accord"]), {"techniekpact-nationaal-akkoord"}),
         (Filters(organisations=["oom"]), {"oom-op-jacht-naar-de-8"}),
-        (Filters(year_from=2022), {"strategische-agenda-metalektro",
-                                   "position-paper-arbeidsmarktkrapte-2025"}),
-        (Filters(year_to=2017, kind=["position_paper"]),
-         {"industriecoalitie-modern-industriebeleid"}),
+        (
+            Filters(year_from=2022),
+            {"strategische-agenda-metalektro", "position-paper-arbeidsmarktkrapte-2025"},
+        ),
+        (
+            Filters(year_to=2017, kind=["position_paper"]),
+            {"industriecoalitie-modern-industriebeleid"},
+        ),
     ],
 )
 def test_filters_restrict_both_retrievers(

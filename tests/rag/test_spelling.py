@@ -1,13 +1,14 @@
 from rag.spelling import Corrector
 
-WORDS = "arbeidsmigratie scholing metalektro kennismigranten werknemers".split()
+WORDS = ["arbeidsmigratie", "scholing", "metalektro", "kennismigranten", "werknemers"]
 
 
 def test_typos_are_corrected_to_corpus_words() -> None:
     corrector = Corrector(WORDS)
     text = "Wat vindt de Metalectro van arbeidsmigartie en scholling voor werknemrs?"
     assert corrector.correct_text(text) == (
-        "Wat vindt de metalektro van arbeidsmigratie en scholing voor werknemers?")
+        "Wat vindt de metalektro van arbeidsmigratie en scholing voor werknemers?"
+    )
 
 
 def test_unknown_words_far_from_the_corpus_stay() -> None:
