@@ -30,6 +30,8 @@ _QUANTITY = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _LEXICAL_COVERAGE = 0.5
+# Sentence score weights, tuned on the eval set (README, "Calibration").
+_W_COVERAGE, _W_KEYWORD, _W_RANK = 0.3, 0.3, 0.001
 
 
 @dataclass
@@ -133,7 +135,9 @@ def score_sentences(request: GenerationRequest) -> list[_Sentence]:
             dense = float(index.sentence_vectors[row] @ request.focus_vector)
         coverage = sum(index.idf.get(t, 0.0) for t in focus & index.sentence_tokens[row]) / weight
         keyword = (hit.keyword or 0.0) / top_keyword
-        score = dense + 0.3 * coverage + 0.3 * keyword + 0.001 / (1 + ranks[position])
+        score = (
+            dense + _W_COVERAGE * coverage + _W_KEYWORD * keyword + _W_RANK / (1 + ranks[position])
+        )
         scored.append(_Sentence(ranks[position], start, end, score, text, dense, coverage))
     return sorted(scored, key=lambda s: -s.score)
 
