@@ -32,17 +32,32 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _common(default: object) -> argparse.ArgumentParser:
+    """The global options; accepted before and after the subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir", default=default, help="index and state folder (SECTORWIJZER_DATA_DIR)"
+    )
+    common.add_argument(
+        "--corpus-dir", default=default, help="documents folder (SECTORWIJZER_CORPUS_DIR)"
+    )
+    common.add_argument("--embedder", default=default, help="embedder (SECTORWIJZER_EMBEDDER)")
+    common.add_argument(
+        "--retriever", default=default, help="hybrid, dense or bm25 (SECTORWIJZER_RETRIEVER)"
+    )
+    return common
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sectorwijzer", description=__doc__)
-    parser.add_argument("--data-dir", help="index and state folder (SECTORWIJZER_DATA_DIR)")
-    parser.add_argument("--corpus-dir", help="documents folder (SECTORWIJZER_CORPUS_DIR)")
-    parser.add_argument("--embedder", help="embedder name (SECTORWIJZER_EMBEDDER)")
-    parser.add_argument("--retriever", help="hybrid, dense or bm25 (SECTORWIJZER_RETRIEVER)")
+    parser = argparse.ArgumentParser(
+        prog="sectorwijzer", description=__doc__, parents=[_common(None)]
+    )
+    parents = [_common(argparse.SUPPRESS)]
     sub = parser.add_subparsers(required=True)
-    ingest = sub.add_parser("ingest", help="index new and changed documents")
+    ingest = sub.add_parser("ingest", help="index new and changed documents", parents=parents)
     ingest.add_argument("--rebuild", action="store_true", help="rebuild the whole index")
     ingest.set_defaults(func=_ingest)
-    ask = sub.add_parser("ask", help="answer a question with citations")
+    ask = sub.add_parser("ask", help="answer a question with citations", parents=parents)
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--document", action="append", default=[], help="only this document id")
@@ -51,11 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--year-from", type=int)
     ask.add_argument("--year-to", type=int)
     ask.set_defaults(func=_ask)
-    serve = sub.add_parser("serve", help="run the web API and chat UI")
+    serve = sub.add_parser("serve", help="run the web API and chat UI", parents=parents)
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.set_defaults(func=_delegate("api.server", "serve_command"))
-    evaluate = sub.add_parser("eval", help="run the evaluation set and write a report")
+    evaluate = sub.add_parser(
+        "eval", help="run the evaluation set and write a report", parents=parents
+    )
     evaluate.add_argument("--compare", help="comma-separated retrievers, e.g. bm25,dense,hybrid")
     evaluate.add_argument("--limit", type=int, help="only the first N items")
     evaluate.add_argument("--output", help="report folder (default evals/reports/<timestamp>)")

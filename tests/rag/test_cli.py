@@ -87,3 +87,11 @@ def test_environment_settings_are_used(
     monkeypatch.setenv("SECTORWIJZER_EMBEDDER", "hashing")
     assert main(["ingest"]) == 0
     assert (fake_settings.data_dir / "CURRENT").exists()
+
+
+def test_global_options_also_work_after_the_subcommand(
+    fake_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["ingest", *_base(fake_settings)]
+    assert main(args) == 0
+    assert (fake_settings.data_dir / "CURRENT").exists()
