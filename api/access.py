@@ -14,8 +14,11 @@ from fastapi.security import APIKeyHeader
 from api.errors import AccessDeniedError
 
 API_KEY_HEADER = "X-API-Key"
-api_key_header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False,
-                              description="Required for writes when SECTORWIJZER_API_KEY is set")
+api_key_header = APIKeyHeader(
+    name=API_KEY_HEADER,
+    auto_error=False,
+    description="Required for writes when SECTORWIJZER_API_KEY is set",
+)
 
 
 def is_loopback(host: str | None) -> bool:
@@ -30,8 +33,9 @@ def is_loopback(host: str | None) -> bool:
     return address.is_loopback or bool(mapped and mapped.is_loopback)
 
 
-def write_denial(client_host: str | None, supplied_key: str | None,
-                 configured_key: str | None) -> AccessDeniedError | None:
+def write_denial(
+    client_host: str | None, supplied_key: str | None, configured_key: str | None
+) -> AccessDeniedError | None:
     """None when the write is allowed, else the error that explains why not."""
     if configured_key:
         supplied = (supplied_key or "").encode()

@@ -26,15 +26,21 @@ unless the request prefers English (`Accept-Language: en`).
 
 
 def create_app(
-    settings: Settings | None = None, *, assistant: Assistant | None = None,
-    service: Service | None = None, with_ui: bool = True,
+    settings: Settings | None = None,
+    *,
+    assistant: Assistant | None = None,
+    service: Service | None = None,
+    with_ui: bool = True,
 ) -> FastAPI:
     """The whole web application; the chat UI is mounted at `/` unless `with_ui` is False."""
     if service is None:
         service = Service(settings or load_settings(), assistant)
     app = FastAPI(
-        title="Sectorwijzer", version=_version(), description=DESCRIPTION,
-        docs_url=None, redoc_url=None,
+        title="Sectorwijzer",
+        version=_version(),
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
         telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
     )
     app.state.service = service

@@ -63,6 +63,7 @@ def status_of(exc: SectorwijzerError) -> tuple[int, str]:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers and the last-resort middleware on `app`."""
+    # Starlette types handlers as taking any Exception, hence the ignores.
     app.add_exception_handler(SectorwijzerError, _domain)  # type: ignore[arg-type]
     app.add_exception_handler(AccessDeniedError, _access)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
@@ -88,11 +89,14 @@ async def _access(request: Request, exc: AccessDeniedError) -> JSONResponse:
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [{"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "problem": e.get("msg")}
-              for e in exc.errors()]
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "problem": e.get("msg")}
+        for e in exc.errors()
+    ]
     details = "; ".join(f"{e['field'] or 'body'}: {e['problem']}" for e in errors)
-    body = error_body("invalid_request", text("invalid_request", _language(request),
-                                              details=details), errors)
+    body = error_body(
+        "invalid_request", text("invalid_request", _language(request), details=details), errors
+    )
     return JSONResponse(body, status_code=422)
 
 
@@ -133,6 +137,11 @@ async def _send_internal_error(scope: Scope, send: Send) -> None:
     headers = dict(scope.get("headers") or [])
     language = language_of(headers.get(b"accept-language", b"").decode("latin-1"))
     payload = json.dumps(error_body("internal_error", text("internal_error", language)))
-    await send({"type": "http.response.start", "status": 500,
-                "headers": [(b"content-type", b"application/json")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
     await send({"type": "http.response.body", "body": payload.encode()})

@@ -19,13 +19,13 @@ from rag.errors import (
 # Reasons the core gives for an unreadable upload, by their English prefix.
 _REASONS_NL = {
     "unsupported file type": "dit bestandstype wordt niet ondersteund; upload een PDF-, "
-                             ".txt- of .md-bestand",
+    ".txt- of .md-bestand",
     "the file is empty": "het bestand is leeg",
     "the file is larger than": "het bestand is te groot (maximaal 50 MB)",
     "binary file": "het bestand bevat geen tekst maar binaire gegevens",
     "broken PDF": "de PDF is beschadigd en kan niet worden geopend",
     "PDF holds no text": "de PDF bevat geen tekst (gescand of alleen afbeeldingen); "
-                         "laat er eerst tekstherkenning (OCR) op los",
+    "laat er eerst tekstherkenning (OCR) op los",
     "encrypted PDF": "de PDF is met een wachtwoord beveiligd",
     "no readable text": "er staat geen leesbare tekst in",
     "cannot read file": "het bestand kan niet worden gelezen",
@@ -34,29 +34,46 @@ _REASONS_NL = {
 _ALREADY_LOADED = re.compile(r"already loaded as '(?P<id>[^']+)'")
 
 TEXTS: dict[str, dict[str, str]] = {
-    "unknown_document": {"nl": "Er is geen document met id '{doc_id}'.",
-                         "en": "There is no document with id '{doc_id}'."},
-    "document_error": {"nl": "Het bestand '{name}' kan niet worden geladen: {reason}.",
-                       "en": "The file '{name}' cannot be loaded: {reason}."},
-    "duplicate_id": {"nl": "Dit document is al geladen als '{doc_id}'.",
-                     "en": "This document is already loaded as '{doc_id}'."},
-    "duplicate_name": {"nl": "Er is al een document met deze bestandsnaam geladen.",
-                       "en": "A document with this file name is already loaded."},
-    "index_building": {"nl": "De documenten worden nog geïndexeerd. Probeer het over een "
-                             "minuut opnieuw.",
-                       "en": "The documents are still being indexed. Try again in a minute."},
-    "invalid_request": {"nl": "Het verzoek is ongeldig: {details}.",
-                        "en": "The request is invalid: {details}."},
-    "internal_error": {"nl": "Er ging iets mis in Sectorwijzer. Probeer het opnieuw; blijft het "
-                             "misgaan, kijk dan in het serverlog.",
-                       "en": "Something went wrong in Sectorwijzer. Try again; if it keeps "
-                             "failing, check the server log."},
-    "no_key": {"nl": "Voor wijzigingen is een geldige API-sleutel nodig (header X-API-Key).",
-               "en": "Changes need a valid API key (header X-API-Key)."},
-    "loopback_only": {"nl": "Zonder ingestelde API-sleutel mag je alleen vanaf deze computer "
-                            "wijzigen. Stel SECTORWIJZER_API_KEY in voor toegang op afstand.",
-                      "en": "Without a configured API key, changes are only allowed from this "
-                            "computer. Set SECTORWIJZER_API_KEY for remote access."},
+    "unknown_document": {
+        "nl": "Er is geen document met id '{doc_id}'.",
+        "en": "There is no document with id '{doc_id}'.",
+    },
+    "document_error": {
+        "nl": "Het bestand '{name}' kan niet worden geladen: {reason}.",
+        "en": "The file '{name}' cannot be loaded: {reason}.",
+    },
+    "duplicate_id": {
+        "nl": "Dit document is al geladen als '{doc_id}'.",
+        "en": "This document is already loaded as '{doc_id}'.",
+    },
+    "duplicate_name": {
+        "nl": "Er is al een document met deze bestandsnaam geladen.",
+        "en": "A document with this file name is already loaded.",
+    },
+    "index_building": {
+        "nl": "De documenten worden nog geïndexeerd. Probeer het over een minuut opnieuw.",
+        "en": "The documents are still being indexed. Try again in a minute.",
+    },
+    "invalid_request": {
+        "nl": "Het verzoek is ongeldig: {details}.",
+        "en": "The request is invalid: {details}.",
+    },
+    "internal_error": {
+        "nl": "Er ging iets mis in Sectorwijzer. Probeer het opnieuw; blijft het "
+        "misgaan, kijk dan in het serverlog.",
+        "en": "Something went wrong in Sectorwijzer. Try again; if it keeps "
+        "failing, check the server log.",
+    },
+    "no_key": {
+        "nl": "Voor wijzigingen is een geldige API-sleutel nodig (header X-API-Key).",
+        "en": "Changes need a valid API key (header X-API-Key).",
+    },
+    "loopback_only": {
+        "nl": "Zonder ingestelde API-sleutel mag je alleen vanaf deze computer "
+        "wijzigen. Stel SECTORWIJZER_API_KEY in voor toegang op afstand.",
+        "en": "Without a configured API key, changes are only allowed from this "
+        "computer. Set SECTORWIJZER_API_KEY for remote access.",
+    },
     "not_found": {"nl": "Deze pagina bestaat niet.", "en": "This page does not exist."},
 }
 
@@ -81,11 +98,15 @@ def describe(exc: SectorwijzerError, language: str) -> str:
         return text("unknown_document", language, doc_id=exc.doc_id)
     if isinstance(exc, DuplicateDocumentError):
         match = _ALREADY_LOADED.search(exc.message)
-        return (text("duplicate_id", language, doc_id=match["id"]) if match
-                else text("duplicate_name", language))
+        return (
+            text("duplicate_id", language, doc_id=match["id"])
+            if match
+            else text("duplicate_name", language)
+        )
     if isinstance(exc, DocumentError):
-        return text("document_error", language, name=exc.path,
-                    reason=translate_reason(exc.reason, language))
+        return text(
+            "document_error", language, name=exc.path, reason=translate_reason(exc.reason, language)
+        )
     if isinstance(exc, IndexNotReadyError):
         return _index_message(exc, language)
     return exc.message

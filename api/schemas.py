@@ -13,10 +13,14 @@ EXAMPLE_QUESTION = "Wat is een skillspaspoort en waarom willen ze dat invoeren?"
 class AskRequest(BaseModel):
     """A question, optionally with the conversation so far and document filters."""
 
-    question: str = Field(description="The question, in Dutch or English",
-                          examples=[EXAMPLE_QUESTION])
-    history: list[Turn] = Field(default_factory=list, max_length=100,
-                                description="Earlier turns, oldest first, for follow-ups")
+    question: str = Field(
+        description="The question, in Dutch or English", examples=[EXAMPLE_QUESTION]
+    )
+    history: list[Turn] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Earlier turns, oldest first, for follow-ups",
+    )
     filters: Filters | None = Field(default=None, description="Only search these documents")
 
 

@@ -19,8 +19,11 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     service = Service(settings)
     # Start embedding before the UI library is imported: both take a while, on separate cores.
     if service.start_index_build() is not None:
-        print(f"No index in {settings.data_dir} yet: building it in the background "
-              "(/readyz reports when it is done).", file=sys.stderr)
+        print(
+            f"No index in {settings.data_dir} yet: building it in the background "
+            "(/readyz reports when it is done).",
+            file=sys.stderr,
+        )
     serve(service, host, port)
     return 0
 
@@ -35,6 +38,9 @@ def serve(service: Service, host: str, port: int, log_level: str = "info") -> No
     display = f"[{host}]" if ":" in host else host
     print(f"Sectorwijzer: http://{display}:{port}/  (API docs: /docs)", file=sys.stderr)
     if not service.settings.api_key and not is_loopback(host):
-        print("Note: no SECTORWIJZER_API_KEY set, so uploads and deletions are only accepted "
-              "from this machine.", file=sys.stderr)
+        print(
+            "Note: no SECTORWIJZER_API_KEY set, so uploads and deletions are only accepted "
+            "from this machine.",
+            file=sys.stderr,
+        )
     uvicorn.run(app, host=host, port=port, log_level=log_level)

@@ -96,8 +96,12 @@ class Service:
     def _build(self) -> None:
         try:
             report = self.assistant.ingest()
-            log.info("index built: %d documents, %d chunks in %.1f s",
-                     report.documents, report.chunks, report.seconds)
+            log.info(
+                "index built: %d documents, %d chunks in %.1f s",
+                report.documents,
+                report.chunks,
+                report.seconds,
+            )
         except Exception as exc:  # the thread must record any failure for /readyz
             log.exception("building the index failed")
             self.build_error = str(exc)
@@ -141,8 +145,13 @@ class Service:
         with self._reading():
             index = self.assistant.index()
         documents = index.state.get("documents", {})
-        return {"status": "ready", "documents": len(documents), "chunks": len(index.chunks),
-                "generation": index.path.name, "backend": self.assistant.backend}
+        return {
+            "status": "ready",
+            "documents": len(documents),
+            "chunks": len(index.chunks),
+            "generation": index.path.name,
+            "backend": self.assistant.backend,
+        }
 
     @contextmanager
     def _reading(self) -> Iterator[None]:

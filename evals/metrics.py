@@ -174,7 +174,8 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, float]:
         "citation_recall": _sum_ratio(answered, "gold_covered", "gold"),
         "citation_validity": _mean(r["valid_citations"] for r in rows),
         "faithfulness": _sum_ratio(rows, "supported_segments", "segments"),
-        "numbers_supported": _mean(r["numbers_supported"] for r in rows),
+        # Refusals name the closest documents (titles hold years), so only answers count.
+        "numbers_supported": _mean(r["numbers_supported"] for r in rows if r["answered"]),
         "key_fact_recall": _sum_ratio(answerable, "facts_found", "facts"),
         "refusal_accuracy": _mean(not r["answered"] for r in unanswerable),
         "false_refusal_rate": _mean(not r["answered"] for r in answerable),

@@ -29,6 +29,7 @@ SCORE_METRICS = (
     "answer_rate",
 )
 TYPE_METRICS = ("hit@5", "key_fact_recall", "citation_precision")
+DECISION = "answered / refused correctly"
 GROUP_METRICS = (  # the columns of the per-type and per-persona tables
     "items",
     "hit@5",
@@ -89,20 +90,30 @@ def latency_plot(results: dict[str, Any], path: Path) -> Path:
     return _save(fig, path)
 
 
+def _type_value(values: dict[str, float], metric: str, kind: str) -> float:
+    if metric == DECISION:  # the right call: refuse unanswerable items, answer the others
+        metric = "refusal_accuracy" if kind == "unanswerable" else "answer_rate"
+    return values.get(metric, math.nan)
+
+
 def types_plot(results: dict[str, Any], path: Path) -> Path:
-    """Per question type, a few key metrics as grouped bars per configuration."""
+    """Per question type, a few key metrics as grouped bars per configuration; types where
+    a metric is undefined for every configuration (no gold: unanswerable) are left out."""
     types = sorted({t for r in results.values() for t in r["by_type"]})
-    fig, axes = plt.subplots(
-        1, len(TYPE_METRICS), figsize=(5 * len(TYPE_METRICS), 4.5), layout="constrained"
-    )
-    for ax, metric in zip(axes, TYPE_METRICS, strict=True):
+    panels = (*TYPE_METRICS, DECISION)
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 4.5), layout="constrained")
+    for ax, metric in zip(axes, panels, strict=True):
         series = {
-            name: [r["by_type"].get(t, {}).get(metric, math.nan) for t in types]
+            name: [_type_value(r["by_type"].get(t, {}), metric, t) for t in types]
             for name, r in results.items()
         }
-        _grouped_bars(ax, types, series)
+        shown = [
+            i for i, _ in enumerate(types) if any(not math.isnan(v[i]) for v in series.values())
+        ]
+        series = {name: [values[i] for i in shown] for name, values in series.items()}
+        _grouped_bars(ax, [types[i] for i in shown], series)
         ax.set_title(metric)
-    fig.suptitle("Per question type (n/a: undefined, e.g. no gold for unanswerable items)")
+    fig.suptitle("Per question type")
     return _save(fig, path, len(results))
 
 

@@ -135,15 +135,18 @@ def _passages_html(passages: list[dict[str, Any]]) -> str:
 
 
 def _failure_html(row: dict[str, Any], reasons: list[str]) -> str:
-    gold = "".join(f"<blockquote>{escape(q)}</blockquote>" for q in row["gold_quotes"]) or "-"
-    cited = _passages_html(row["cited"]) or "-"
-    top = _passages_html(row["retrieved"]) or "-"
+    """Question, answer, cited passages (or the top retrieved ones) and gold side by side."""
+    gold = "".join(f"<blockquote>{escape(q)}</blockquote>" for q in row["gold_quotes"])
+    passages, label = row["cited"], "Cited passages"
+    if "missed retrieval" in reasons or not passages:
+        passages = [*row["cited"], *row["retrieved"]]
+        label = "Cited, then top retrieved passages" if row["cited"] else "Top retrieved passages"
     return (
         f"<h4>{escape(row['id'])} ({escape(row['type'])}; {escape(', '.join(reasons))})</h4>"
         f"<p><b>Q:</b> {escape(row['question'])}</p><div class='cols'>"
         f"<div><b>Answer</b><p>{escape(row['answer']).replace(chr(10), '<br>')}</p></div>"
-        f"<div><b>Cited passages</b>{cited}<b>Top retrieved</b>{top}</div>"
-        f"<div><b>Gold passages</b>{gold}</div></div>"
+        f"<div><b>{label}</b>{_passages_html(passages) or '<p>-</p>'}</div>"
+        f"<div><b>Gold passages</b>{gold or '<p>-</p>'}</div></div>"
     )
 
 

@@ -73,7 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser(
         "eval", help="run the evaluation set and write a report", parents=parents
     )
-    evaluate.add_argument("--compare", help="comma-separated retrievers, e.g. bm25,dense,hybrid")
+    evaluate.add_argument(
+        "--compare", help="comma-separated configurations: bm25,dense,hybrid,naive"
+    )
     evaluate.add_argument("--limit", type=int, help="only the first N items")
     evaluate.add_argument("--output", help="report folder (default evals/reports/<timestamp>)")
     evaluate.set_defaults(func=_delegate("evals.runner", "eval_command"))

@@ -66,8 +66,9 @@ def measure(port: int, embedder: str | None, limit: float) -> dict[str, float]:
     base = f"http://127.0.0.1:{port}"
     start = time.monotonic()
     with log.open("w") as out:
-        server = subprocess.Popen(serve_command(data_dir, port, embedder), stdout=out,
-                                  stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            serve_command(data_dir, port, embedder), stdout=out, stderr=subprocess.STDOUT
+        )
     try:
         ui = wait_for(base + "/", start, limit)
         ready = wait_for(base + "/readyz", start, limit)
@@ -77,8 +78,11 @@ def measure(port: int, embedder: str | None, limit: float) -> dict[str, float]:
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(data_dir, ignore_errors=True)
-    return {"ui_200_s": round(ui, 1), "index_ready_s": round(ready, 1),
-            "first_answer_s": round(answer, 1)}
+    return {
+        "ui_200_s": round(ui, 1),
+        "index_ready_s": round(ready, 1),
+        "first_answer_s": round(answer, 1),
+    }
 
 
 def main() -> int:
@@ -97,8 +101,10 @@ def main() -> int:
     result = measure(args.port, args.embedder, args.limit)
     result["network_namespace"] = bool(args.in_namespace)
     print(json.dumps(result))
-    print(f"UI answered 200 after {result['ui_200_s']} s, index ready after "
-          f"{result['index_ready_s']} s, first answer after {result['first_answer_s']} s")
+    print(
+        f"UI answered 200 after {result['ui_200_s']} s, index ready after "
+        f"{result['index_ready_s']} s, first answer after {result['first_answer_s']} s"
+    )
     return 0
 
 

@@ -8,6 +8,7 @@ import gradio as gr  # noqa: E402 - the offline environment must be set first
 from fastapi import FastAPI  # noqa: E402
 
 from api.service import Service  # noqa: E402
+from rag.library import MAX_UPLOAD_BYTES  # noqa: E402
 from ui import assets, text  # noqa: E402
 from ui.chat import Chat  # noqa: E402
 from ui.library import Library  # noqa: E402
@@ -42,8 +43,7 @@ def _chat_tab(chat: Chat) -> list[gr.components.Component]:
             sources = gr.HTML(text.SOURCES_EMPTY, elem_id="sources")
     outputs = [chatbot, exchanges, sources, question]
     for trigger in (send.click, question.submit):
-        trigger(chat.respond, [question, exchanges, *filters], outputs,
-                api_visibility="private")
+        trigger(chat.respond, [question, exchanges, *filters], outputs, api_visibility="private")
     chatbot.like(chat.rate, [exchanges], None, api_visibility="private")
     clear.click(chat.clear, None, outputs, api_visibility="private")
     chatbot.clear(chat.clear, None, outputs, api_visibility="private")
@@ -51,12 +51,22 @@ def _chat_tab(chat: Chat) -> list[gr.components.Component]:
 
 
 def _chat_column() -> tuple[gr.Chatbot, gr.Textbox, gr.Button, gr.Button]:
-    chatbot = gr.Chatbot(label=text.CHAT_LABEL, elem_id="chat", height=520,
-                         buttons=["copy"], feedback_options=("Like", "Dislike"))
+    chatbot = gr.Chatbot(
+        label=text.CHAT_LABEL,
+        elem_id="chat",
+        height=520,
+        buttons=["copy"],
+        feedback_options=("Like", "Dislike"),
+    )
     with gr.Row():
-        question = gr.Textbox(label=text.QUESTION_LABEL, elem_id="question",
-                              placeholder=text.QUESTION_PLACEHOLDER, scale=5, lines=1,
-                              max_lines=4)
+        question = gr.Textbox(
+            label=text.QUESTION_LABEL,
+            elem_id="question",
+            placeholder=text.QUESTION_PLACEHOLDER,
+            scale=5,
+            lines=1,
+            max_lines=4,
+        )
         send = gr.Button(text.SEND, variant="primary", elem_id="send", scale=1)
     clear = gr.Button(text.NEW_CHAT, size="sm", elem_id="new-chat")
     return chatbot, question, send, clear
@@ -93,10 +103,10 @@ def _documents_tab(
             table, refresh, delete_choice, delete = _documents_list()
             export, export_file = _feedback_export()
     refreshed = [table, *filters, delete_choice]
-    add.click(library.upload, [*form, key], [status, form[0], *refreshed],
-              api_visibility="private")
-    delete.click(library.delete, [delete_choice, key], [status, *refreshed],
-                 api_visibility="private")
+    add.click(library.upload, [*form, key], [status, form[0], *refreshed], api_visibility="private")
+    delete.click(
+        library.delete, [delete_choice, key], [status, *refreshed], api_visibility="private"
+    )
     refresh.click(library.refresh, None, refreshed, api_visibility="private")
     export.click(library.export_feedback, [key], [status, export_file], api_visibility="private")
     return table, delete_choice
@@ -106,8 +116,12 @@ def _upload_form() -> tuple[list[gr.components.Component], gr.Button, gr.Markdow
     """File, title, organisations, year, kind; the button; the result line."""
     gr.Markdown(text.UPLOAD_TITLE)
     gr.Markdown(text.UPLOAD_HELP)
-    upload = gr.File(label=text.UPLOAD_FILE, file_types=[".pdf", ".txt", ".md"],
-                     type="filepath", elem_id="upload-file")
+    upload = gr.File(
+        label=text.UPLOAD_FILE,
+        file_types=[".pdf", ".txt", ".md"],
+        type="filepath",
+        elem_id="upload-file",
+    )
     title = gr.Textbox(label=text.META_TITLE, elem_id="meta-title")
     orgs = gr.Textbox(label=text.META_ORGS, elem_id="meta-orgs")
     with gr.Row():
@@ -139,7 +153,16 @@ def mount_ui(app: FastAPI, service: Service, path: str = "/") -> FastAPI:
     """Serve the UI at `path` of `app`: no analytics, no run history, no external assets."""
     demo = build_ui(service).queue(default_concurrency_limit=4)
     return gr.mount_gradio_app(
-        app, demo, path=path, footer_links=[], run_history=False, ssr_mode=False,
-        mcp_server=False, theme=gr.themes.Default(), css=assets.CSS, head=assets.HEAD,
+        app,
+        demo,
+        path=path,
+        footer_links=[],
+        run_history=False,
+        ssr_mode=False,
+        mcp_server=False,
+        theme=gr.themes.Default(),
+        css=assets.CSS,
+        head=assets.HEAD,
         show_error=False,
+        max_file_size=MAX_UPLOAD_BYTES,
     )

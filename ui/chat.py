@@ -27,9 +27,14 @@ class Chat:
         self.service = service
 
     def respond(
-        self, question: str, exchanges: list[render.Exchange] | None, kinds: list[str] | None,
-        organisations: list[str] | None, documents: list[str] | None,
-        year_from: int | None, year_to: int | None,
+        self,
+        question: str,
+        exchanges: list[render.Exchange] | None,
+        kinds: list[str] | None,
+        organisations: list[str] | None,
+        documents: list[str] | None,
+        year_from: int | None,
+        year_to: int | None,
     ) -> Iterator[ChatUpdate]:
         """Show the question at once, then the answer as it comes, then its sources."""
         exchanges = list(exchanges or [])
@@ -40,13 +45,19 @@ class Chat:
             return
         messages = render.chat_messages(exchanges) + [
             {"role": "user", "content": question},
-            {"role": "assistant", "content": text.SEARCHING}]
+            {"role": "assistant", "content": text.SEARCHING},
+        ]
         yield messages, exchanges, gr.skip(), ""
         filters = make_filters(kinds, organisations, documents, year_from, year_to)
         yield from self._answer(question, exchanges, filters, messages)
 
-    def _answer(self, question: str, exchanges: list[render.Exchange], filters: Filters | None,
-                messages: list[render.Message]) -> Iterator[ChatUpdate]:
+    def _answer(
+        self,
+        question: str,
+        exchanges: list[render.Exchange],
+        filters: Filters | None,
+        messages: list[render.Message],
+    ) -> Iterator[ChatUpdate]:
         try:
             answer = self.service.ask(question, history(exchanges), filters)
         except InvalidQuestionError as exc:
@@ -59,13 +70,20 @@ class Chat:
             return
         yield from self._stream(messages, exchanges, question, answer)
 
-    def _stream(self, messages: list[render.Message], exchanges: list[render.Exchange],
-                question: str, answer: Answer) -> Iterator[ChatUpdate]:
+    def _stream(
+        self,
+        messages: list[render.Message],
+        exchanges: list[render.Exchange],
+        question: str,
+        answer: Answer,
+    ) -> Iterator[ChatUpdate]:
         k, shown = len(exchanges), ""
         for piece in pieces(answer.answer):
             shown += piece
-            reply = {"role": "assistant",
-                     "content": render.answer_markdown(shown, k, answer.answerable)}
+            reply = {
+                "role": "assistant",
+                "content": render.answer_markdown(shown, k, answer.answerable),
+            }
             yield [*messages[:-1], reply], exchanges, gr.skip(), ""
         exchanges.append({"question": question, "answer": answer.model_dump(mode="json")})
         yield render.chat_messages(exchanges), exchanges, render.sources_html(exchanges), ""
@@ -111,14 +129,21 @@ def history(exchanges: list[render.Exchange]) -> list[Turn]:
     return turns
 
 
-def make_filters(kinds: list[str] | None, organisations: list[str] | None,
-                 documents: list[str] | None, year_from: int | str | None,
-                 year_to: int | str | None) -> Filters | None:
+def make_filters(
+    kinds: list[str] | None,
+    organisations: list[str] | None,
+    documents: list[str] | None,
+    year_from: int | str | None,
+    year_to: int | str | None,
+) -> Filters | None:
     """Filters from the UI's inputs; None when nothing is chosen."""
-    filters = Filters(kind=list(kinds or []), organisations=list(organisations or []),
-                      documents=list(documents or []),
-                      year_from=int(year_from) if year_from else None,
-                      year_to=int(year_to) if year_to else None)
+    filters = Filters(
+        kind=list(kinds or []),
+        organisations=list(organisations or []),
+        documents=list(documents or []),
+        year_from=int(year_from) if year_from else None,
+        year_to=int(year_to) if year_to else None,
+    )
     return None if filters == Filters() else filters
 
 

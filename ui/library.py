@@ -40,11 +40,15 @@ class Library:
         kinds = sorted({str(d.get("kind")) for d in docs if d.get("kind")})
         orgs = sorted({o for d in docs for o in d.get("organisations", [])}, key=str.lower)
         years = sorted({int(d["year"]) for d in docs if d.get("year")})
-        return (render.documents_html(docs),
-                gr.Dropdown(choices=[(render.kind_label(k), k) for k in kinds]),
-                gr.Dropdown(choices=orgs), gr.Dropdown(choices=titles),
-                gr.Dropdown(choices=years), gr.Dropdown(choices=years),
-                gr.Dropdown(choices=titles, value=None))
+        return (
+            render.documents_html(docs),
+            gr.Dropdown(choices=[(render.kind_label(k), k) for k in kinds]),
+            gr.Dropdown(choices=orgs),
+            gr.Dropdown(choices=titles),
+            gr.Dropdown(choices=years),
+            gr.Dropdown(choices=years),
+            gr.Dropdown(choices=titles, value=None),
+        )
 
     def status(self) -> tuple[str, gr.Timer]:
         """A line on the index (building, failed, ready) and whether to check again soon."""
@@ -57,34 +61,50 @@ class Library:
             ready = service.readiness()
         except SectorwijzerError as exc:
             return text.STATUS_FAILED.format(message=describe(exc, "nl")), gr.Timer(active=False)
-        return (text.STATUS_READY.format(documents=ready["documents"], chunks=ready["chunks"]),
-                gr.Timer(active=False))
+        return (
+            text.STATUS_READY.format(documents=ready["documents"], chunks=ready["chunks"]),
+            gr.Timer(active=False),
+        )
 
     def status_and_refresh(self) -> tuple[Any, ...]:
         """`status` followed by `refresh`."""
         return (*self.status(), *self.refresh())
 
     def upload(
-        self, path: str | None, title: str, organisations: str, year: str, kind: str,
-        key: str, request: gr.Request, progress: gr.Progress = gr.Progress(),  # noqa: B008
+        self,
+        path: str | None,
+        title: str,
+        organisations: str,
+        year: str,
+        kind: str,
+        key: str,
+        request: gr.Request,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[Any, ...]:
         """Store and index an upload; reports its pages and passages, or why it failed."""
         year = (year or "").strip()
         problem = self._denied(request, key) or (
-            text.BAD_YEAR if year and not (year.isdigit() and len(year) == 4) else None)
+            text.BAD_YEAR if year and not (year.isdigit() and len(year) == 4) else None
+        )
         if problem or not path:
             return (problem or text.NO_FILE, gr.skip(), *self.refresh())
         progress(0.1, desc=text.PROGRESS_STORE)
-        meta = {"title": title.strip() or None, "year": int(year) if year else None,
-                "kind": kind.strip() or None,
-                "organisations": [o.strip() for o in organisations.split(",") if o.strip()]}
+        meta = {
+            "title": title.strip() or None,
+            "year": int(year) if year else None,
+            "kind": kind.strip() or None,
+            "organisations": [o.strip() for o in organisations.split(",") if o.strip()],
+        }
         try:
             data = Path(path).read_bytes()
             progress(0.3, desc=text.PROGRESS_INDEX)
             info = self.service.add_document(Path(path).name, data, meta)
         except Exception as exc:
-            return (text.UPLOAD_FAILED.format(message=self._explain(exc)), gr.skip(),
-                    *self.refresh())
+            return (
+                text.UPLOAD_FAILED.format(message=self._explain(exc)),
+                gr.skip(),
+                *self.refresh(),
+            )
         progress(1.0)
         return (render.upload_result(info), None, *self.refresh())
 

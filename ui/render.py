@@ -43,8 +43,9 @@ def chat_messages(exchanges: list[Exchange]) -> list[Message]:
 
 def sources_html(exchanges: list[Exchange]) -> str:
     """The sources panel: the sources of every answer, newest first and open."""
-    sections = [_exchange_section(k, ex) for k, ex in reversed(list(enumerate(exchanges)))
-                if "answer" in ex]
+    sections = [
+        _exchange_section(k, ex) for k, ex in reversed(list(enumerate(exchanges))) if "answer" in ex
+    ]
     if not sections:
         return f"<div class='sw-sources'>{text.SOURCES_EMPTY}</div>"
     return "<div class='sw-sources'>" + "".join(sections) + "</div>"
@@ -53,26 +54,32 @@ def sources_html(exchanges: list[Exchange]) -> str:
 def _exchange_section(k: int, exchange: Exchange) -> str:
     answer = Answer.model_validate(exchange["answer"])
     label = text.QUESTION_N.format(n=k + 1)
-    head = (f"<summary><b>{label}</b>: {html.escape(exchange['question'])}</summary>")
+    head = f"<summary><b>{label}</b>: {html.escape(exchange['question'])}</summary>"
     if answer.answerable:
         body = "".join(source_html(k, str(c.n), c) for c in answer.citations)
     else:
         closest = "".join(source_html(k, f"d{c.n}", c, quote=False) for c in answer.retrieved[:3])
-        body = (f"<div class='sw-not-found' role='status'><b>{text.NOT_FOUND}</b>"
-                f"<p>{text.NOT_FOUND_HINT}</p></div>{closest}")
+        body = (
+            f"<div class='sw-not-found' role='status'><b>{text.NOT_FOUND}</b>"
+            f"<p>{text.NOT_FOUND_HINT}</p></div>{closest}"
+        )
     return f"<details class='sw-exchange' id='antwoord-{k}' open>{head}{body}</details>"
 
 
 def source_html(k: int, n: str, citation: Citation, quote: bool = True) -> str:
     """One source: a collapsible passage with its metadata and the quote highlighted."""
     marker = f"[{citation.n}]" if quote else "•"
-    summary = (f"<summary><span class='sw-marker'>{marker}</span> "
-               f"<span class='sw-title'>{html.escape(citation.title)}</span> "
-               f"<span class='sw-meta'>{html.escape(source_meta(citation))}</span></summary>")
+    summary = (
+        f"<summary><span class='sw-marker'>{marker}</span> "
+        f"<span class='sw-title'>{html.escape(citation.title)}</span> "
+        f"<span class='sw-meta'>{html.escape(source_meta(citation))}</span></summary>"
+    )
     passage = highlighted(citation.text, citation.quote) if quote else html.escape(citation.text)
     doc = html.escape(text.DOCUMENT_ID.format(doc_id=citation.document_id))
-    return (f"<details class='sw-source' id='{source_id(k, n)}'>{summary}"
-            f"<div class='sw-passage'>{passage}</div><div class='sw-doc'>{doc}</div></details>")
+    return (
+        f"<details class='sw-source' id='{source_id(k, n)}'>{summary}"
+        f"<div class='sw-passage'>{passage}</div><div class='sw-doc'>{doc}</div></details>"
+    )
 
 
 def source_meta(citation: Citation) -> str:
@@ -92,8 +99,11 @@ def highlighted(passage: str, quote: str) -> str:
         mark = f"<mark class='sw-quote'>{html.escape(quote)}</mark><br>" if quote else ""
         return mark + html.escape(passage)
     end = start + len(quote)
-    return (html.escape(passage[:start]) + f"<mark class='sw-quote'>{html.escape(quote)}</mark>"
-            + html.escape(passage[end:]))
+    return (
+        html.escape(passage[:start])
+        + f"<mark class='sw-quote'>{html.escape(quote)}</mark>"
+        + html.escape(passage[end:])
+    )
 
 
 def documents_html(documents: list[dict[str, Any]]) -> str:
@@ -103,16 +113,27 @@ def documents_html(documents: list[dict[str, Any]]) -> str:
     head = "".join(f"<th>{h}</th>" for h in text.DOCS_HEADERS)
     rows = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>"
-        for row in document_rows(documents))
-    return (f"<table class='sw-documents'><thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+        for row in document_rows(documents)
+    )
+    return (
+        f"<table class='sw-documents'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def document_rows(documents: list[dict[str, Any]]) -> list[list[Any]]:
     """One row per document: title, organisations, year, kind, pages, passages, id."""
-    return [[d.get("title", ""), ", ".join(d.get("organisations", [])), d.get("year") or "",
-             kind_label(d.get("kind", "")), d.get("pages") or "", d.get("chunks", 0),
-             d.get("id", "")] for d in documents]
+    return [
+        [
+            d.get("title", ""),
+            ", ".join(d.get("organisations", [])),
+            d.get("year") or "",
+            kind_label(d.get("kind", "")),
+            d.get("pages") or "",
+            d.get("chunks", 0),
+            d.get("id", ""),
+        ]
+        for d in documents
+    ]
 
 
 def kind_label(kind: str) -> str:
@@ -126,4 +147,6 @@ def upload_result(info: dict[str, Any]) -> str:
         title=info.get("title") or info.get("id"),
         pages=text.PAGES.format(n=pages) if pages else text.NO_PAGES,
         chunks=(text.CHUNK if info.get("chunks") == 1 else text.CHUNKS).format(
-            n=info.get("chunks", 0)))
+            n=info.get("chunks", 0)
+        ),
+    )

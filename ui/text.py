@@ -36,8 +36,10 @@ KIND_LABELS = {
     "upload": "Upload",
 }
 
-STATUS_BUILDING = ("**Even geduld:** de documenten worden geïndexeerd (ongeveer een minuut). "
-                   "Vragen stellen kan zodra dit klaar is; deze melding verdwijnt dan vanzelf.")
+STATUS_BUILDING = (
+    "**Even geduld:** de documenten worden geïndexeerd (ongeveer een minuut). "
+    "Vragen stellen kan zodra dit klaar is; deze melding verdwijnt dan vanzelf."
+)
 STATUS_READY = "{documents} documenten geladen ({chunks} passages)."
 STATUS_FAILED = "**Let op:** er is geen bruikbare index: {message}"
 
@@ -50,15 +52,19 @@ SOURCES_TITLE = "### Bronnen"
 SOURCES_EMPTY = "<p class='sw-empty'>Hier verschijnen de bronnen van elk antwoord.</p>"
 SEARCHING = "_Zoeken in de documenten…_"
 NOT_FOUND = "Niet gevonden in de documenten"
-NOT_FOUND_HINT = ("De geladen documenten geven hier geen antwoord op. Dit zijn de passages die "
-                  "er het dichtst bij komen, ter controle:")
+NOT_FOUND_HINT = (
+    "De geladen documenten geven hier geen antwoord op. Dit zijn de passages die "
+    "er het dichtst bij komen, ter controle:"
+)
 QUESTION_N = "Vraag {n}"
 PAGE = "p. {page}"
 NO_YEAR = "z.j."
 DOCUMENT_ID = "Document-id: {doc_id}"
 ERROR = "**Let op:** {message}"
-UNEXPECTED = ("Er ging iets mis bij het beantwoorden. Probeer het opnieuw; blijft het misgaan, "
-              "kijk dan in het serverlog.")
+UNEXPECTED = (
+    "Er ging iets mis bij het beantwoorden. Probeer het opnieuw; blijft het misgaan, "
+    "kijk dan in het serverlog."
+)
 FEEDBACK_THANKS = "Bedankt voor je feedback: die is bewaard."
 FEEDBACK_FAILED = "De feedback kon niet worden bewaard."
 
@@ -102,7 +108,9 @@ DELETE_OK = "Gelukt: **{title}** is verwijderd."
 DELETE_NONE = "Kies eerst een document."
 DELETE_FAILED = "Verwijderen niet gelukt: {message}"
 FEEDBACK_TITLE = "### Feedback voor de beoordelaars"
-FEEDBACK_HELP = ("Duimpjes bij antwoorden worden bewaard met de vraag, het antwoord en de "
-                 "bronnen. Exporteer ze hier als JSON Lines.")
+FEEDBACK_HELP = (
+    "Duimpjes bij antwoorden worden bewaard met de vraag, het antwoord en de "
+    "bronnen. Exporteer ze hier als JSON Lines."
+)
 FEEDBACK_EXPORT = "Feedback exporteren (JSON Lines)"
 FEEDBACK_EXPORTED = "{n} beoordelingen geëxporteerd."

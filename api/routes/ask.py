@@ -1,5 +1,7 @@
 """`POST /api/ask` and `POST /api/ask/stream`."""
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
@@ -9,8 +11,10 @@ from api.streaming import answer_events
 from rag.models import Answer
 
 router = APIRouter(prefix="/api", tags=["vragen"])
-ERRORS = {422: {"model": ErrorBody, "description": "Empty or too long question"},
-          503: {"model": ErrorBody, "description": "No index yet"}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorBody, "description": "Empty or too long question"},
+    503: {"model": ErrorBody, "description": "No index yet"},
+}
 
 
 def _service(request: Request) -> Service:
@@ -18,7 +22,7 @@ def _service(request: Request) -> Service:
     return service
 
 
-@router.post("/ask", response_model=Answer, responses=ERRORS)  # type: ignore[arg-type]
+@router.post("/ask", response_model=Answer, responses=ERRORS)
 def ask(body: AskRequest, request: Request) -> Answer:
     """Answer a question from the loaded documents, with citations.
 
@@ -31,9 +35,13 @@ def ask(body: AskRequest, request: Request) -> Answer:
 @router.post(
     "/ask/stream",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}},
-                     "description": "`token` events, then `answer` (the full answer), then "
-                                    "`done`"}, **ERRORS},  # type: ignore[dict-item]
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "`token` events, then `answer` (the full answer), then `done`",
+        },
+        **ERRORS,
+    },
 )
 def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
     """The same answer as server-sent events, so a client can show the text as it comes.
@@ -42,5 +50,8 @@ def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
     response instead of a stream.
     """
     answer = _service(request).ask(body.question, body.history, body.filters)
-    return StreamingResponse(answer_events(answer), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        answer_events(answer),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

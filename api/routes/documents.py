@@ -28,24 +28,31 @@ def list_documents(request: Request) -> list[DocumentSummary]:
     return [DocumentSummary.of(info) for info in _service(request).documents()]
 
 
-@router.get("/{doc_id}", response_model=DocumentDetail,
-            responses={404: {"model": ErrorBody}})
+@router.get("/{doc_id}", response_model=DocumentDetail, responses={404: {"model": ErrorBody}})
 def get_document(doc_id: str, request: Request) -> DocumentDetail:
     """One loaded document."""
     return DocumentDetail.of(_service(request).document(doc_id))
 
 
 @router.post(
-    "", status_code=201, response_model=DocumentDetail, dependencies=[Depends(require_write)],
-    responses={**WRITE_ERRORS, 409: {"model": ErrorBody}, 415: {"model": ErrorBody},
-               422: {"model": ErrorBody, "description": "Unreadable or empty file"}},
+    "",
+    status_code=201,
+    response_model=DocumentDetail,
+    dependencies=[Depends(require_write)],
+    responses={
+        **WRITE_ERRORS,
+        409: {"model": ErrorBody},
+        415: {"model": ErrorBody},
+        422: {"model": ErrorBody, "description": "Unreadable or empty file"},
+    },
 )
 def upload_document(
     request: Request,
     file: Annotated[UploadFile, File(description="PDF, .txt or .md")],
     title: Annotated[str | None, Form()] = None,
-    organisations: Annotated[list[str] | None, Form(
-        description="Repeat the field or separate names with commas")] = None,
+    organisations: Annotated[
+        list[str] | None, Form(description="Repeat the field or separate names with commas")
+    ] = None,
     year: Annotated[int | None, Form()] = None,
     kind: Annotated[str | None, Form()] = None,
     language: Annotated[str | None, Form()] = None,
@@ -56,13 +63,23 @@ def upload_document(
     data = file.file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise DocumentError(name, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
-    meta = {"title": title, "organisations": split_names(organisations), "year": year,
-            "kind": kind, "language": language, "source": source}
+    meta = {
+        "title": title,
+        "organisations": split_names(organisations),
+        "year": year,
+        "kind": kind,
+        "language": language,
+        "source": source,
+    }
     return DocumentDetail.of(_service(request).add_document(name, data, meta))
 
 
-@router.delete("/{doc_id}", response_model=Deleted, dependencies=[Depends(require_write)],
-               responses={**WRITE_ERRORS, 404: {"model": ErrorBody}})
+@router.delete(
+    "/{doc_id}",
+    response_model=Deleted,
+    dependencies=[Depends(require_write)],
+    responses={**WRITE_ERRORS, 404: {"model": ErrorBody}},
+)
 def delete_document(doc_id: str, request: Request) -> Deleted:
     """Remove a document from the index (an uploaded file is deleted too)."""
     _service(request).remove_document(doc_id)

@@ -16,16 +16,23 @@ router = APIRouter(prefix="/api/feedback", tags=["feedback"])
 def add_feedback(body: FeedbackIn, request: Request) -> FeedbackSaved:
     """Store a rating of an answer with its question, text and citations."""
     service: Service = request.app.state.service
-    record = FeedbackRecord.for_answer(body.rating, body.question, body.answer, body.comment,
-                                       source="api")
+    record = FeedbackRecord.for_answer(
+        body.rating, body.question, body.answer, body.comment, source="api"
+    )
     return FeedbackSaved(id=service.feedback.add(record))
 
 
-@router.get("/export", response_class=PlainTextResponse, dependencies=[Depends(require_write)],
-            responses={200: {"content": {"application/x-ndjson": {}}}, **WRITE_ERRORS})
+@router.get(
+    "/export",
+    response_class=PlainTextResponse,
+    dependencies=[Depends(require_write)],
+    responses={200: {"content": {"application/x-ndjson": {}}}, **WRITE_ERRORS},
+)
 def export_feedback(request: Request) -> PlainTextResponse:
     """All feedback as JSON Lines, oldest first (same access rule as writes)."""
     service: Service = request.app.state.service
     return PlainTextResponse(
-        service.feedback.export_jsonl(), media_type="application/x-ndjson",
-        headers={"Content-Disposition": 'attachment; filename="feedback.jsonl"'})
+        service.feedback.export_jsonl(),
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": 'attachment; filename="feedback.jsonl"'},
+    )

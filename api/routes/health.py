@@ -25,8 +25,11 @@ def readyz(request: Request) -> Readiness | JSONResponse:
         return Readiness(**service.readiness())
     except IndexNotReadyError as exc:
         language = language_of(request.headers.get("accept-language"))
-        status = "building" if isinstance(exc, IndexBuildingError) else (
-            "failed" if service.build_error else "missing")
+        status = (
+            "building"
+            if isinstance(exc, IndexBuildingError)
+            else ("failed" if service.build_error else "missing")
+        )
         message = service.build_error or describe(exc, language)
         body = Readiness(status=status, message=message)
         return JSONResponse(body.model_dump(), status_code=503)

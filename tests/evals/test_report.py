@@ -13,7 +13,12 @@ EVIL = "<script>alert('x')</script> & co"
 
 
 def _row(item_id: str, item_type: str, **changes: Any) -> dict[str, Any]:
-    passage = {"n": 1, "document_id": "doc", "quote": "Een zin.", "text": "Een zin. Meer <b>tekst</b>."}
+    passage = {
+        "n": 1,
+        "document_id": "doc",
+        "quote": "Een zin.",
+        "text": "Een zin. Meer <b>tekst</b>.",
+    }
     row: dict[str, Any] = {
         "id": item_id,
         "type": item_type,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from evals import gate
-from evals.metrics import aggregate
 from evals.baseline import NaiveBaseline, sentence_pieces
+from evals.metrics import aggregate
 from evals.runner import eval_command, parse_configs
 from rag.config import Settings
 from rag.errors import ConfigurationError

@@ -54,8 +54,12 @@ def loopback_up() -> None:
         fcntl.ioctl(sock, siocsifflags, struct.pack("16sh", b"lo", flags | iff_up))
 
 
-def fetch(opener: urllib.request.OpenerDirector, url: str, body: dict | None = None,
-          raw: tuple[bytes, str] | None = None) -> tuple[int, bytes]:
+def fetch(
+    opener: urllib.request.OpenerDirector,
+    url: str,
+    body: dict | None = None,
+    raw: tuple[bytes, str] | None = None,
+) -> tuple[int, bytes]:
     data, headers = None, {}
     if body is not None:
         data, headers = json.dumps(body).encode(), {"Content-Type": "application/json"}
@@ -74,17 +78,29 @@ def exercise(base: str) -> dict[str, int]:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     statuses: dict[str, int] = {}
     question = {"question": "Wat is een skillspaspoort?"}
-    for path in ("/", "/config", "/theme.css", "/docs", "/redoc", "/openapi.json",
-                 "/api/documents", "/readyz", "/healthz"):
+    for path in (
+        "/",
+        "/config",
+        "/theme.css",
+        "/docs",
+        "/redoc",
+        "/openapi.json",
+        "/api/documents",
+        "/readyz",
+        "/healthz",
+    ):
         statuses[path], _ = fetch(opener, base + path)
     statuses["/api/ask"], _ = fetch(opener, base + "/api/ask", question)
     statuses["/api/ask/stream"], _ = fetch(opener, base + "/api/ask/stream", question)
     boundary = "sectorwijzer"
-    upload = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-              f"filename=\"net.md\"\r\n\r\n# Net\n\nDit document gaat over netwerken.\r\n"
-              f"--{boundary}--\r\n").encode()
+    upload = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="net.md"\r\n\r\n# Net\n\nDit document gaat over netwerken.\r\n'
+        f"--{boundary}--\r\n"
+    ).encode()
     statuses["POST /api/documents"], _ = fetch(
-        opener, base + "/api/documents", raw=(upload, f"multipart/form-data; boundary={boundary}"))
+        opener, base + "/api/documents", raw=(upload, f"multipart/form-data; boundary={boundary}")
+    )
     return statuses
 
 
@@ -94,8 +110,19 @@ def main(argv: list[str]) -> int:
         loopback_up()
     from rag.cli import main as cli
 
-    args = ["--data-dir", data_dir, "--corpus-dir", corpus_dir, "--embedder", "hashing",
-            "serve", "--host", "127.0.0.1", "--port", port]
+    args = [
+        "--data-dir",
+        data_dir,
+        "--corpus-dir",
+        corpus_dir,
+        "--embedder",
+        "hashing",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        port,
+    ]
     threading.Thread(target=cli, args=(args,), daemon=True).start()
     base = f"http://127.0.0.1:{port}"
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))

@@ -31,9 +31,16 @@ if TYPE_CHECKING:
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 QUESTION = "Wat is een skillspaspoort en waarom willen ze dat invoeren?"
 TIMEOUT_MS = 30_000
 
@@ -56,8 +63,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Serv
     _require_browser()
     root = tmp_path_factory.mktemp("browser")
     shutil.copytree(CORPUS, root / "corpus")
-    settings = load_settings(data_dir=root / "data", corpus_dir=root / "corpus",
-                             embedder="hashing", refusal_threshold=0.0)
+    settings = load_settings(
+        data_dir=root / "data",
+        corpus_dir=root / "corpus",
+        embedder="hashing",
+        refusal_threshold=0.0,
+    )
     service = Service(settings)
     service.assistant.ingest()
     sock = socket.socket()
@@ -84,17 +95,24 @@ def page(server: tuple[str, Service], tmp_path: Path) -> Iterator["Page"]:
     requested: list[str] = []
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True,
-            args=CHROMIUM_ARGS, locale="nl-NL", viewport={"width": 1400, "height": 1000})
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            locale="nl-NL",
+            viewport={"width": 1400, "height": 1000},
+        )
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
         page.on("request", lambda request: requested.append(request.url))
         yield page
         context.close()
     base = urlsplit(server[0]).netloc
-    foreign = {url for url in requested
-               if urlsplit(url).scheme in ("http", "https", "ws", "wss")
-               and urlsplit(url).netloc != base}
+    foreign = {
+        url
+        for url in requested
+        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != base
+    }
     assert not foreign, f"the page requested other hosts: {sorted(foreign)}"
 
 
@@ -121,8 +139,7 @@ def test_ask_open_source_and_check_highlighted_quote(
     summary = source.locator("summary").inner_text()
     assert first["title"] in summary and str(first["year"]) in summary
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "ui-answer-with-source.png"),
-                    full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-answer-with-source.png"), full_page=True)
     page.get_by_role("button", name="Vind ik leuk").first.click()
     _wait_until(lambda: service.feedback.count() == 1)
     assert service.feedback.records()[0].question == QUESTION
@@ -133,8 +150,11 @@ def test_upload_in_the_documents_tab(
 ) -> None:
     base, service = server
     note = tmp_path / "lasfonds-zeeland.md"
-    note.write_text("# Lasfonds Zeeland\n\nHet Lasfonds Zeeland betaalt elke lasser 2.500 euro "
-                    "opleidingsbudget per jaar.\n", encoding="utf-8")
+    note.write_text(
+        "# Lasfonds Zeeland\n\nHet Lasfonds Zeeland betaalt elke lasser 2.500 euro "
+        "opleidingsbudget per jaar.\n",
+        encoding="utf-8",
+    )
     page.goto(base + "/")
     page.get_by_role("tab", name="Documenten").click()
     page.locator("#documents table").wait_for()
@@ -151,8 +171,10 @@ def test_upload_in_the_documents_tab(
 
 def _api_answer(base: str, question: str) -> dict:
     request = urllib.request.Request(
-        base + "/api/ask", data=json.dumps({"question": question}).encode(),
-        headers={"Content-Type": "application/json"})
+        base + "/api/ask",
+        data=json.dumps({"question": question}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         answer: dict = json.loads(response.read())
     assert answer["answerable"] and answer["citations"]

@@ -96,7 +96,8 @@ def test_upload_delete_and_export(service: Service, tmp_path: Path) -> None:
     path.write_text(NOTE, encoding="utf-8")
     result = library.upload(str(path), "Lasfonds", "Fonds, FNV", "2024", "plan", "", local)
     assert result[0] == (
-        "Gelukt: **Lasfonds** is geladen, geen pagina's (tekstbestand) en 1 passage.")
+        "Gelukt: **Lasfonds** is geladen, geen pagina's (tekstbestand) en 1 passage."
+    )
     assert "Lasfonds" in result[2]  # the documents table
     assert service.document("lasfonds")["organisations"] == ["Fonds", "FNV"]
     bad = tmp_path / "kapot.pdf"
@@ -105,8 +106,10 @@ def test_upload_delete_and_export(service: Service, tmp_path: Path) -> None:
     assert failed.startswith("Niet gelukt: Het bestand 'kapot.pdf' kan niet worden geladen")
     assert library.upload(str(path), "", "", "twintig", "", "", local)[0].startswith("Het jaar")
     assert library.delete("lasfonds", "", local)[0] == "Gelukt: **Lasfonds** is verwijderd."
-    Chat(service).rate(ask(Chat(service), QUESTION)[-1][1],
-                       gr.LikeData(None, {"index": 1, "value": "", "liked": True}))
+    Chat(service).rate(
+        ask(Chat(service), QUESTION)[-1][1],
+        gr.LikeData(None, {"index": 1, "value": "", "liked": True}),
+    )
     message, exported = library.export_feedback("", local)
     assert message == "1 beoordelingen geëxporteerd." and exported
     assert json.loads(Path(exported).read_text().splitlines()[0])["rating"] == "up"

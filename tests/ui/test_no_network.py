@@ -38,11 +38,18 @@ def test_serve_makes_no_outbound_attempt(tmp_path: Path) -> None:
     prefix = namespace_prefix()
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
-    command = [*prefix, sys.executable, "-m", "tests.ui.netcheck", str(tmp_path / "data"),
-               str(corpus), str(free_port()), *(["--netns"] if prefix else [])]
+    command = [
+        *prefix,
+        sys.executable,
+        "-m",
+        "tests.ui.netcheck",
+        str(tmp_path / "data"),
+        str(corpus),
+        str(free_port()),
+        *(["--netns"] if prefix else []),
+    ]
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=240)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["attempts"] == [], report["attempts"]

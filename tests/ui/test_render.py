@@ -7,16 +7,32 @@ PASSAGE = "Eerst <iets> anders. Leren loont & werkt. Daarna de rest."
 
 
 def citation(n: int = 1, quote: str = "Leren loont & werkt.") -> Citation:
-    return Citation(n=n, document_id="doc-a", title="Agenda <A>", organisations=["FME", "CNV"],
-                    year=2022, kind="agenda", page=4, section="Scholing", quote=quote,
-                    text=PASSAGE, score=0.9)
+    return Citation(
+        n=n,
+        document_id="doc-a",
+        title="Agenda <A>",
+        organisations=["FME", "CNV"],
+        year=2022,
+        kind="agenda",
+        page=4,
+        section="Scholing",
+        quote=quote,
+        text=PASSAGE,
+        score=0.9,
+    )
 
 
 def answer(answerable: bool = True) -> Answer:
     cites = [citation()] if answerable else []
-    return Answer(answer="Leren loont & werkt. [1]" if answerable else "Geen antwoord.",
-                  answerable=answerable, language="nl", citations=cites,
-                  retrieved=[citation(1), citation(2)], timings_ms={}, backend="x")
+    return Answer(
+        answer="Leren loont & werkt. [1]" if answerable else "Geen antwoord.",
+        answerable=answerable,
+        language="nl",
+        citations=cites,
+        retrieved=[citation(1), citation(2)],
+        timings_ms={},
+        backend="x",
+    )
 
 
 def exchange(answerable: bool = True) -> render.Exchange:
@@ -25,17 +41,21 @@ def exchange(answerable: bool = True) -> render.Exchange:
 
 def test_markers_link_to_their_source() -> None:
     assert render.answer_markdown("Zin. [1] Nog een. [2]", 3) == (
-        "Zin. [[1]](#bron-3-1) Nog een. [[2]](#bron-3-2)")
+        "Zin. [[1]](#bron-3-1) Nog een. [[2]](#bron-3-2)"
+    )
     assert render.answer_markdown("Niets.", 0, answerable=False).startswith(
-        "**Niet gevonden in de documenten.**")
+        "**Niet gevonden in de documenten.**"
+    )
 
 
 def test_source_shows_metadata_and_highlights_the_quote_in_its_passage() -> None:
     html = render.sources_html([exchange()])
     assert "id='bron-0-1'" in html and "Agenda &lt;A&gt;" in html
     assert "FME, CNV · 2022 · p. 4 · § Scholing" in html
-    assert ("Eerst &lt;iets&gt; anders. <mark class='sw-quote'>Leren loont &amp; werkt.</mark>"
-            " Daarna de rest.") in html
+    assert (
+        "Eerst &lt;iets&gt; anders. <mark class='sw-quote'>Leren loont &amp; werkt.</mark>"
+        " Daarna de rest."
+    ) in html
     assert "<iets>" not in html
 
 
@@ -64,11 +84,21 @@ def test_newest_answer_first_and_errors_skipped() -> None:
 
 
 def test_documents_table_and_upload_result() -> None:
-    docs = [{"id": "a", "title": "T <1>", "organisations": ["X"], "year": 2020,
-             "kind": "position_paper", "pages": 3, "chunks": 9}]
+    docs = [
+        {
+            "id": "a",
+            "title": "T <1>",
+            "organisations": ["X"],
+            "year": 2020,
+            "kind": "position_paper",
+            "pages": 3,
+            "chunks": 9,
+        }
+    ]
     table = render.documents_html(docs)
     assert "<td>T &lt;1&gt;</td>" in table and "<td>Positiepaper</td>" in table
     assert "sw-empty" in render.documents_html([])
     assert render.upload_result({"title": "T", "pages": 3, "chunks": 9}) == (
-        "Gelukt: **T** is geladen, 3 pagina's en 9 passages.")
+        "Gelukt: **T** is geladen, 3 pagina's en 9 passages."
+    )
     assert "1 passage." in render.upload_result({"id": "t", "pages": None, "chunks": 1})
