@@ -4,30 +4,9 @@ from fastapi.testclient import TestClient
 
 from api.service import Service
 from api.streaming import parse_events, pieces
+from tests.contract import ANSWER_FIELDS, CITATION_FIELDS
 
 QUESTION = "Wat is een skillspaspoort en waarom willen ze dat invoeren?"
-ANSWER_FIELDS = {
-    "answer",
-    "answerable",
-    "language",
-    "citations",
-    "retrieved",
-    "timings_ms",
-    "backend",
-}
-CITATION_FIELDS = {
-    "n",
-    "document_id",
-    "title",
-    "organisations",
-    "year",
-    "kind",
-    "page",
-    "section",
-    "quote",
-    "text",
-    "score",
-}
 
 
 def test_ask_returns_the_answer_with_exact_field_names(client: TestClient) -> None:

@@ -7,21 +7,7 @@ import pytest
 
 from rag.cli import main
 from rag.config import Settings
-
-FIELDS = {"answer", "answerable", "language", "citations", "retrieved", "timings_ms", "backend"}
-CITATION_FIELDS = {
-    "n",
-    "document_id",
-    "title",
-    "organisations",
-    "year",
-    "kind",
-    "page",
-    "section",
-    "quote",
-    "text",
-    "score",
-}
+from tests.contract import ANSWER_FIELDS, CITATION_FIELDS
 
 
 def _base(settings: Settings) -> list[str]:
@@ -43,7 +29,7 @@ def test_ingest_then_ask_json(
     monkeypatch.setenv("SECTORWIJZER_REFUSAL_THRESHOLD", "0")
     assert main([*_base(fake_settings), "ask", "--json", "oranje kaart vakkrachten"]) == 0
     answer = json.loads(capsys.readouterr().out)
-    assert set(answer) == FIELDS
+    assert set(answer) == ANSWER_FIELDS
     assert answer["citations"] and set(answer["citations"][0]) == CITATION_FIELDS
     assert set(answer["retrieved"][0]) == CITATION_FIELDS
 

@@ -1,0 +1,27 @@
+"""The public JSON contract of an answer, shared by the CLI and API tests.
+
+Spelled out rather than derived from the models, so a renamed field fails the tests.
+"""
+
+ANSWER_FIELDS = {
+    "answer",
+    "answerable",
+    "language",
+    "citations",
+    "retrieved",
+    "timings_ms",
+    "backend",
+}
+CITATION_FIELDS = {
+    "n",
+    "document_id",
+    "title",
+    "organisations",
+    "year",
+    "kind",
+    "page",
+    "section",
+    "quote",
+    "text",
+    "score",
+}
