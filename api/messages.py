@@ -6,14 +6,15 @@ The core's messages about a question are already in the question's language; the
 
 import re
 
-from api.service import IndexBuildingError, UnknownDocumentError
 from rag import prompts
 from rag.errors import (
     DocumentError,
     DuplicateDocumentError,
+    IndexBuildingError,
     IndexNotReadyError,
     InvalidQuestionError,
     SectorwijzerError,
+    UnknownDocumentError,
 )
 
 # Reasons the core gives for an unreadable upload, by their English prefix.

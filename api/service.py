@@ -14,23 +14,11 @@ from typing import Any
 
 from rag.assistant import Assistant
 from rag.config import Settings
-from rag.errors import DocumentNotFoundError, IndexNotReadyError
+from rag.errors import IndexBuildingError, IndexNotReadyError, UnknownDocumentError
 from rag.feedback import FeedbackStore
 from rag.models import Answer, Filters, Turn
 
 log = logging.getLogger("sectorwijzer.api")
-
-
-class IndexBuildingError(IndexNotReadyError):
-    """The first index is still being built."""
-
-
-class UnknownDocumentError(DocumentNotFoundError):
-    """No loaded document has this id."""
-
-    def __init__(self, doc_id: str) -> None:
-        super().__init__(f"unknown document '{doc_id}'")
-        self.doc_id = doc_id
 
 
 class ReadWriteLock:

@@ -30,12 +30,24 @@ class DocumentNotFoundError(SectorwijzerError):
     """No document with that id is loaded."""
 
 
+class UnknownDocumentError(DocumentNotFoundError):
+    """No loaded document has this id."""
+
+    def __init__(self, doc_id: str) -> None:
+        super().__init__(f"unknown document '{doc_id}'")
+        self.doc_id = doc_id
+
+
 class DuplicateDocumentError(SectorwijzerError):
     """The same content is already loaded under another name."""
 
 
 class IndexNotReadyError(SectorwijzerError):
     """There is no usable index yet, or it is corrupt; run `sectorwijzer ingest`."""
+
+
+class IndexBuildingError(IndexNotReadyError):
+    """The first index is still being built (a server builds it in the background)."""
 
 
 class ConfigurationError(SectorwijzerError):

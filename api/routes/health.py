@@ -5,8 +5,8 @@ from fastapi.responses import JSONResponse
 
 from api.messages import describe, language_of
 from api.schemas import Health, Readiness
-from api.service import IndexBuildingError, Service
-from rag.errors import IndexNotReadyError
+from api.service import Service
+from rag.errors import IndexBuildingError, IndexNotReadyError
 
 router = APIRouter(tags=["status"])
 
