@@ -10,7 +10,12 @@ from rag import prompts
 from rag.answer import GenerationRequest, citation_for, make_generator
 from rag.config import Settings
 from rag.embeddings import make_embedder
-from rag.errors import DocumentError, IndexNotReadyError, InvalidQuestionError
+from rag.errors import (
+    DocumentError,
+    DuplicateDocumentError,
+    IndexNotReadyError,
+    InvalidQuestionError,
+)
 from rag.index import Index, open_index
 from rag.ingest import IngestReport, ingest
 from rag.language import detect_language
@@ -67,8 +72,14 @@ class Assistant:
         report = self.ingest()
         if path.name in report.failed:
             discard_upload(self.settings, path)
-            raise DocumentError(path.name, report.failed[path.name])
-        return next(info for info in self.documents().values() if info["file"] == path.name)
+            reason = report.failed[path.name]
+            if reason.startswith("duplicate of"):
+                raise DuplicateDocumentError(f"{path.name}: {reason}")
+            raise DocumentError(path.name, reason)
+        found = [info for info in self.documents().values() if info["file"] == path.name]
+        if not found:
+            raise DocumentError(path.name, "the document was stored but not indexed")
+        return found[0]
 
     def remove_document(self, doc_id: str) -> None:
         """Remove a document from the index (an upload's file is deleted too)."""

@@ -7,7 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from rag.config import Settings
-from rag.errors import DocumentError, DocumentNotFoundError, DuplicateDocumentError
+from rag.errors import (
+    DocumentError,
+    DocumentNotFoundError,
+    DuplicateDocumentError,
+    UnsupportedFileError,
+)
 from rag.ingest import excluded_files, uploads_dir
 from rag.manifest import load_manifest, save_uploads_manifest, slug
 from rag.models import DocumentMeta
@@ -26,7 +31,7 @@ def store_upload(
     """Check an upload and write it (and its metadata) to the uploads folder; returns the path."""
     name = safe_name(filename)
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise DocumentError(name, "unsupported file type; upload PDF, .txt or .md")
+        raise UnsupportedFileError(name, "unsupported file type; upload PDF, .txt or .md")
     if not data:
         raise DocumentError(name, "the file is empty")
     if len(data) > MAX_UPLOAD_BYTES:

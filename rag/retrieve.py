@@ -79,8 +79,8 @@ class DenseRetriever:
         chunk_sims = self._chunk_similarities(index, query)
         focus = query.focus_embedding or query.embedding
         sentence_sims = best_sentence_similarity(index, np.asarray(focus))
-        mask = _allowed_mask(index, query.allowed)
-        by_sentence = [int(p) for p in np.argsort(-sentence_sims)[: query.limit] if mask[p]]
+        ranked = np.where(_allowed_mask(index, query.allowed), sentence_sims, -np.inf)
+        by_sentence = [int(p) for p in np.argsort(-ranked)[: query.limit] if ranked[p] > -np.inf]
         floor = min(chunk_sims.values(), default=0.0)
         hits = []
         for position in set(chunk_sims) | set(by_sentence):

@@ -56,22 +56,26 @@ class DataDir:
     def publish(self, partial: Path) -> Path:
         """Make a fully written generation the live one and remove the older ones."""
         final = partial.with_suffix("")
+        previous = self.current_file.read_text().strip() if self.current_file.exists() else ""
         _fsync_tree(partial)
         partial.rename(final)
+        _fsync_dir(self.generations)
         tmp = self.current_file.with_suffix(".tmp")
         tmp.write_text(final.name)
         with tmp.open("rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, self.current_file)
-        self.prune(keep=final)
+        _fsync_dir(self.root)
+        # The previous generation stays one round: a server in another process may be reading it.
+        self.prune(keep={final, self.generations / previous} if previous else {final})
         return final
 
-    def prune(self, keep: Path | None) -> None:
-        """Delete every generation except `keep`, including leftovers of crashed ingests."""
+    def prune(self, keep: set[Path]) -> None:
+        """Delete every generation not in `keep`, including leftovers of crashed ingests."""
         if not self.generations.exists():
             return
         for path in self.generations.iterdir():
-            if path != keep:
+            if path not in keep:
                 shutil.rmtree(path, ignore_errors=True)
 
 
@@ -100,6 +104,14 @@ def read_json(path: Path) -> dict:
 def write_matrix(path: Path, matrix: np.ndarray) -> None:
     with path.open("wb") as handle:
         np.save(handle, matrix.astype(np.float32))
+
+
+def _fsync_dir(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _fsync_tree(root: Path) -> None:

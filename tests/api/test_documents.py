@@ -87,7 +87,7 @@ def test_upload_pdf_reports_pages(client: TestClient, tmp_path: Path) -> None:
 
 def test_unsupported_upload(client: TestClient) -> None:
     created = upload(client, "notulen.docx", b"PK\x03\x04 not really a docx")
-    assert created["status"] in (415, 422)
+    assert created["status"] == 415 and created["error"] == "unsupported_file"
     assert created["message"].startswith("Het bestand 'notulen.docx' kan niet worden geladen")
     assert "PDF" in created["message"]
     assert len(client.get("/api/documents").json()) == 5

@@ -112,8 +112,10 @@ def test_publish_failure_keeps_the_previous_index(
     assert assistant.ask("Op jacht naar de 8 OOM opleidingsfonds").retrieved
     monkeypatch.undo()
     assistant.ingest()
-    leftovers = [p for p in (fake_settings.data_dir / "generations").iterdir()]
-    assert len(leftovers) == 1 and not leftovers[0].name.endswith(".partial")
+    leftovers = sorted(p.name for p in (fake_settings.data_dir / "generations").iterdir())
+    current = DataDir(fake_settings.data_dir).current()
+    assert current is not None and current.name in leftovers
+    assert len(leftovers) == 2 and not any(name.endswith(".partial") for name in leftovers)
 
 
 _SLOW_INGEST = """
