@@ -182,12 +182,15 @@ def _add_file(
             collection.keep_previous(old_id)  # a broken new version never loses the old one
         return
     (report.updated if old else report.added).append(path.name)
-    collection.documents[doc_meta.id] = _document_info(path, digest, doc_meta, chunks, pages)
+    info = _document_info(path, digest, doc_meta, chunks, pages)
+    collection.documents[doc_meta.id] = {**info, "manifest": meta is not None}
     collection.chunks.extend(chunks)
 
 
 def _same_meta(old: dict[str, Any], meta: DocumentMeta | None) -> bool:
-    """An edited manifest entry counts as a change, so the new metadata reaches the chunks."""
+    """An edited, added or removed manifest entry counts as a change of the document."""
+    if old.get("manifest", False) != (meta is not None):
+        return False
     if meta is None:
         return True
     return all(old.get(k) == v for k, v in meta.model_dump().items() if v not in ("", None, []))

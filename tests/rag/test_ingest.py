@@ -190,3 +190,17 @@ def test_edited_manifest_metadata_reaches_the_chunks(fake_settings: Settings) ->
     assert report.updated == ["oom-op-jacht-naar-de-8.txt"]
     years = {c.year for c in assistant.index().chunks if c.document_id == "oom-op-jacht-naar-de-8"}
     assert years == {2020}
+
+
+def test_removed_manifest_entry_falls_back_to_derived_metadata(fake_settings: Settings) -> None:
+    assistant = Assistant(fake_settings)
+    assistant.ingest()
+    manifest = fake_settings.corpus_dir / "manifest.toml"
+    text = manifest.read_text()
+    start = text.index('[documents."oom-op-jacht-naar-de-8.txt"]')
+    end = text.index("[documents.", start + 1)
+    manifest.write_text(text[:start] + text[end:])
+    report = assistant.ingest()
+    assert report.updated == ["oom-op-jacht-naar-de-8.txt"]
+    info = assistant.documents()["oom-op-jacht-naar-de-8"]
+    assert info["organisations"] == [] and info["year"] is None
