@@ -1,6 +1,7 @@
 """`Assistant`: the one entry point every edge (CLI, API, UI, evals) uses."""
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,7 @@ from rag.language import detect_language
 from rag.library import discard_upload, remove_document, store_upload
 from rag.models import Answer, Filters, Turn
 from rag.query import asks_about_cao, asks_for_entitlement, focus, retrieval_text
-from rag.retrieve import Query, allowed_documents, make_retriever, needs_embedding
+from rag.retrieve import Hit, Query, allowed_documents, make_retriever, needs_embedding
 from rag.store import DataDir
 
 
@@ -100,38 +101,23 @@ class Assistant:
         self, question: str, history: list[Turn] | None = None, filters: Filters | None = None
     ) -> Answer:
         """Answer `question` from the documents, with citations, or say they don't hold it."""
-        started, s = time.perf_counter(), self.settings
+        started = time.perf_counter()
         question = self._check(question)
         language = detect_language(question)
         index = self.index()
-        allowed = allowed_documents(index, filters)
-        cao_scope = self._cao_missing(index) and (
-            asks_about_cao(question) or asks_for_entitlement(question)
+        scope = self._scope(question, index, filters)
+        reading = self._read(question, history or [], index)
+        query = Query(
+            reading.text,
+            _as_list(reading.vector),
+            scope.allowed,
+            self.settings.candidates,
+            _as_list(reading.focus_vector),
         )
-        entitlement = cao_scope and asks_for_entitlement(question)
-        if cao_scope:
-            allowed = self._cao_parties(index, allowed)
-        text = index.corrector.correct_text(retrieval_text(question, history or []))
-        vector = self._embed(text)
-        focus_text, focus_terms = focus(text, index)
-        focus_vector = vector if focus_text == text else self._embed(focus_text)
-        query = Query(text, _as_list(vector), allowed, s.candidates, _as_list(focus_vector))
-        hits = self.retriever.retrieve(index, query)[: s.top_k]
+        hits = self.retriever.retrieve(index, query)[: self.settings.top_k]
         retrieved_at = time.perf_counter()
         generated = self.generator.generate(
-            GenerationRequest(
-                question,
-                language,
-                hits,
-                index,
-                focus_vector,
-                focus_terms,
-                cao_scope,
-                entitlement,
-                s.refusal_threshold,
-                s.refusal_english_allowance,
-                s.refusal_quantity_coverage,
-            )
+            self._request(question, language, hits, index, reading, scope)
         )
         done = time.perf_counter()
         return Answer(
@@ -146,6 +132,47 @@ class Assistant:
                 "total": _ms(started, done),
             },
             backend=self.backend,
+        )
+
+    def _scope(self, question: str, index: Index, filters: Filters | None) -> "_Scope":
+        """Allowed documents; without a cao text, cao questions go to the cao parties' documents."""
+        allowed = allowed_documents(index, filters)
+        entitlement = asks_for_entitlement(question)
+        cao_scope = self._cao_missing(index) and (asks_about_cao(question) or entitlement)
+        if cao_scope:
+            allowed = self._cao_parties(index, allowed)
+        return _Scope(allowed, cao_scope, cao_scope and entitlement)
+
+    def _read(self, question: str, history: list[Turn], index: Index) -> "_Reading":
+        """The text to search for (follow-up context, typos fixed), its focus and embeddings."""
+        text = index.corrector.correct_text(retrieval_text(question, history))
+        vector = self._embed(text)
+        focus_text, focus_terms = focus(text, index)
+        focus_vector = vector if focus_text == text else self._embed(focus_text)
+        return _Reading(text, vector, focus_terms, focus_vector)
+
+    def _request(
+        self,
+        question: str,
+        language: str,
+        hits: list[Hit],
+        index: Index,
+        reading: "_Reading",
+        scope: "_Scope",
+    ) -> GenerationRequest:
+        s = self.settings
+        return GenerationRequest(
+            question,
+            detect_language(question),
+            hits,
+            index,
+            reading.focus_vector,
+            reading.focus_terms,
+            scope.cao_scope,
+            scope.entitlement,
+            s.refusal_threshold,
+            s.refusal_english_allowance,
+            s.refusal_quantity_coverage,
         )
 
     def _check(self, question: str) -> str:
@@ -177,6 +204,21 @@ class Assistant:
         if not parties:
             return allowed
         return parties if allowed is None else allowed & parties
+
+
+@dataclass
+class _Scope:
+    allowed: set[str] | None
+    cao_scope: bool
+    entitlement: bool
+
+
+@dataclass
+class _Reading:
+    text: str
+    vector: np.ndarray | None
+    focus_terms: set[str]
+    focus_vector: np.ndarray | None
 
 
 def _as_list(vector: np.ndarray | None) -> list[float] | None:
