@@ -42,7 +42,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 QUESTION = "Wat is een skillspaspoort en waarom willen ze dat invoeren?"
-TIMEOUT_MS = 30_000
+TIMEOUT_MS = 90_000  # generous: a loaded 2-core machine renders Gradio slowly
 
 
 def _require_browser() -> None:
