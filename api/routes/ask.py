@@ -5,8 +5,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
+from api.routes import service_of
 from api.schemas import AskRequest, ErrorBody
-from api.service import Service
 from api.streaming import answer_events
 from rag.models import Answer
 
@@ -17,11 +17,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _service(request: Request) -> Service:
-    service: Service = request.app.state.service
-    return service
-
-
 @router.post("/ask", response_model=Answer, responses=ERRORS)
 def ask(body: AskRequest, request: Request) -> Answer:
     """Answer a question from the loaded documents, with citations.
@@ -29,7 +24,7 @@ def ask(body: AskRequest, request: Request) -> Answer:
     `answerable` is false when the documents hold no answer; `retrieved` lists the passages
     that were considered, best first.
     """
-    return _service(request).ask(body.question, body.history, body.filters)
+    return service_of(request).ask(body.question, body.history, body.filters)
 
 
 @router.post(
@@ -49,7 +44,7 @@ def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
     A question that cannot be answered at all (empty, too long, no index) gets a JSON error
     response instead of a stream.
     """
-    answer = _service(request).ask(body.question, body.history, body.filters)
+    answer = service_of(request).ask(body.question, body.history, body.filters)
     return StreamingResponse(
         answer_events(answer),
         media_type="text/event-stream",

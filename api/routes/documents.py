@@ -5,8 +5,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 
 from api.access import require_write
+from api.routes import service_of
 from api.schemas import Deleted, DocumentDetail, DocumentSummary, ErrorBody
-from api.service import Service
 from rag.errors import DocumentError
 from rag.library import MAX_UPLOAD_BYTES
 
@@ -17,21 +17,16 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _service(request: Request) -> Service:
-    service: Service = request.app.state.service
-    return service
-
-
 @router.get("", response_model=list[DocumentSummary])
 def list_documents(request: Request) -> list[DocumentSummary]:
     """Every loaded document, sorted by title."""
-    return [DocumentSummary.of(info) for info in _service(request).documents()]
+    return [DocumentSummary.of(info) for info in service_of(request).documents()]
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, responses={404: {"model": ErrorBody}})
 def get_document(doc_id: str, request: Request) -> DocumentDetail:
     """One loaded document."""
-    return DocumentDetail.of(_service(request).document(doc_id))
+    return DocumentDetail.of(service_of(request).document(doc_id))
 
 
 @router.post(
@@ -71,7 +66,7 @@ def upload_document(
         "language": language,
         "source": source,
     }
-    return DocumentDetail.of(_service(request).add_document(name, data, meta))
+    return DocumentDetail.of(service_of(request).add_document(name, data, meta))
 
 
 @router.delete(
@@ -82,7 +77,7 @@ def upload_document(
 )
 def delete_document(doc_id: str, request: Request) -> Deleted:
     """Remove a document from the index (an uploaded file is deleted too)."""
-    _service(request).remove_document(doc_id)
+    service_of(request).remove_document(doc_id)
     return Deleted(id=doc_id)
 
 

@@ -4,9 +4,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse
 
 from api.access import require_write
+from api.routes import service_of
 from api.routes.documents import WRITE_ERRORS
 from api.schemas import FeedbackIn, FeedbackSaved
-from api.service import Service
 from rag.feedback import FeedbackRecord
 
 router = APIRouter(prefix="/api/feedback", tags=["feedback"])
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/feedback", tags=["feedback"])
 @router.post("", status_code=201, response_model=FeedbackSaved)
 def add_feedback(body: FeedbackIn, request: Request) -> FeedbackSaved:
     """Store a rating of an answer with its question, text and citations."""
-    service: Service = request.app.state.service
+    service = service_of(request)
     record = FeedbackRecord.for_answer(
         body.rating, body.question, body.answer, body.comment, source="api"
     )
@@ -30,7 +30,7 @@ def add_feedback(body: FeedbackIn, request: Request) -> FeedbackSaved:
 )
 def export_feedback(request: Request) -> PlainTextResponse:
     """All feedback as JSON Lines, oldest first (same access rule as writes)."""
-    service: Service = request.app.state.service
+    service = service_of(request)
     return PlainTextResponse(
         service.feedback.export_jsonl(),
         media_type="application/x-ndjson",

@@ -4,8 +4,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.messages import describe, language_of
+from api.routes import service_of
 from api.schemas import Health, Readiness
-from api.service import Service
 from rag.errors import IndexBuildingError, IndexNotReadyError
 
 router = APIRouter(tags=["status"])
@@ -20,7 +20,7 @@ def healthz() -> Health:
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
 def readyz(request: Request) -> Readiness | JSONResponse:
     """200 with document and chunk counts once the index is loaded, else 503."""
-    service: Service = request.app.state.service
+    service = service_of(request)
     try:
         return Readiness(**service.readiness())
     except IndexNotReadyError as exc:
