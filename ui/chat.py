@@ -6,11 +6,10 @@ from typing import Any
 
 import gradio as gr
 
-from api.messages import describe
 from api.service import Service
 from api.streaming import pieces
 from rag import prompts
-from rag.errors import InvalidQuestionError, SectorwijzerError
+from rag.errors import InvalidQuestionError
 from rag.feedback import FeedbackRecord, Rating
 from rag.models import Answer, Filters, Turn
 from ui import render, text
@@ -65,7 +64,7 @@ class Chat:
             yield render.chat_messages(exchanges), exchanges, gr.skip(), question
             return
         except Exception as exc:  # shown as a message in the chat, never as a trace
-            exchanges.append({"question": question, "error": self._explain(exc)})
+            exchanges.append({"question": question, "error": text.explain(exc, "answering")})
             yield render.chat_messages(exchanges), exchanges, gr.skip(), ""
             return
         yield from self._stream(messages, exchanges, question, answer)
@@ -87,13 +86,6 @@ class Chat:
             yield [*messages[:-1], reply], exchanges, gr.skip(), ""
         exchanges.append({"question": question, "answer": answer.model_dump(mode="json")})
         yield render.chat_messages(exchanges), exchanges, render.sources_html(exchanges), ""
-
-    @staticmethod
-    def _explain(exc: Exception) -> str:
-        if isinstance(exc, SectorwijzerError):
-            return describe(exc, "nl")
-        log.exception("answering failed")
-        return text.UNEXPECTED
 
     def rate(self, exchanges: list[render.Exchange] | None, data: gr.LikeData) -> None:
         """Store a thumbs up/down with the question, the answer and its citations."""

@@ -4,7 +4,6 @@ Changes follow the API's rule (`api.access.write_denial`): with an API key confi
 be typed in; without one, only a browser on this machine may change anything.
 """
 
-import logging
 import tempfile
 import time
 from pathlib import Path
@@ -19,7 +18,6 @@ from api.service import Service
 from rag.errors import SectorwijzerError
 from ui import render, text
 
-log = logging.getLogger("sectorwijzer.ui")
 # documents table, the five filters (kind, organisation, document, year from, year to), delete
 Refresh = tuple[Any, Any, Any, Any, Any, Any, Any]
 
@@ -101,7 +99,7 @@ class Library:
             info = self.service.add_document(Path(path).name, data, meta)
         except Exception as exc:
             return (
-                text.UPLOAD_FAILED.format(message=self._explain(exc)),
+                text.UPLOAD_FAILED.format(message=text.explain(exc, "document change")),
                 gr.skip(),
                 *self.refresh(),
             )
@@ -117,7 +115,10 @@ class Library:
             title = self.service.document(doc_id).get("title") or doc_id
             self.service.remove_document(doc_id)
         except Exception as exc:
-            return (text.DELETE_FAILED.format(message=self._explain(exc)), *self.refresh())
+            return (
+                text.DELETE_FAILED.format(message=text.explain(exc, "document change")),
+                *self.refresh(),
+            )
         return (text.DELETE_OK.format(title=title), *self.refresh())
 
     def export_feedback(self, key: str, request: gr.Request) -> tuple[str, str | None]:
@@ -134,10 +135,3 @@ class Library:
         host = request.client.host if request and request.client else None
         denial = write_denial(host, key or None, self.service.settings.api_key)
         return None if denial is None else api_text(denial.message_name, "nl")
-
-    @staticmethod
-    def _explain(exc: Exception) -> str:
-        if isinstance(exc, SectorwijzerError):
-            return describe(exc, "nl")
-        log.exception("document change failed")
-        return text.UNEXPECTED

@@ -1,5 +1,10 @@
 """Every Dutch text of the chat UI, the example questions and the document kinds' labels."""
 
+import logging
+
+from api.messages import describe
+from rag.errors import SectorwijzerError
+
 TITLE = "Sectorwijzer"
 INTRO = (
     "# Sectorwijzer\n"
@@ -114,3 +119,14 @@ FEEDBACK_HELP = (
 )
 FEEDBACK_EXPORT = "Feedback exporteren (JSON Lines)"
 FEEDBACK_EXPORTED = "{n} beoordelingen geëxporteerd."
+
+
+def explain(exc: Exception, action: str) -> str:
+    """What a person reads when `action` failed: the domain message, or a plain apology.
+
+    Unexpected errors are logged with their stack trace; the page never shows one.
+    """
+    if isinstance(exc, SectorwijzerError):
+        return describe(exc, "nl")
+    logging.getLogger("sectorwijzer.ui").exception("%s failed", action)
+    return UNEXPECTED
