@@ -36,6 +36,7 @@ ENUMS: dict[str, set[str]] = {
     "persona": {"employee", "policy", "evaluator"},
     "type": {"fact", "list", "position", "cross-document", "unanswerable", "follow-up"},
     "difficulty": {"easy", "medium", "hard"},
+    "split": {"dev", "test", "train"},
 }
 ROLES = {"user", "assistant"}
 MAX_GOLD = 3
@@ -183,6 +184,22 @@ def check_gold(item: dict[str, Any], corpus: dict[str, str]) -> list[str]:
     return problems
 
 
+def check_optional(item: dict[str, Any], corpus: dict[str, str]) -> list[str]:
+    """`list_items` (every item of a gold list, each verbatim in a document) and `twin_of`."""
+    label, items = item["id"], item.get("list_items", [])
+    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+        return [f"{label}: list_items must be a list of non-empty strings"]
+    texts = list(corpus.values())
+    problems = [
+        f"{label}: list item not found in any document: {entry!r}"
+        for entry in items
+        if "\n" in entry or not any(normalise(entry) in text for text in texts)
+    ]
+    if "twin_of" in item and not isinstance(item["twin_of"], str):
+        problems.append(f"{label}: twin_of must be the id of the item this one translates")
+    return problems
+
+
 def check_key_facts(item: dict[str, Any]) -> list[str]:
     """Every key fact must occur in a gold quote or in the reference answer."""
     quotes = [g["quote"] for g in item["gold"] if isinstance(g, dict) and "quote" in g]
@@ -244,6 +261,7 @@ def validate(items: list[dict[str, Any]], corpus_dir: Path = DEFAULT_CORPUS) -> 
             continue
         problems += check_lists(item) + check_type_rules(item)
         problems += check_gold(item, corpus) + check_key_facts(item)
+        problems += check_optional(item, corpus)
     valid = [item for item in items if isinstance(item, dict)]
     return problems + check_duplicates(valid) + check_counts(valid)
 
