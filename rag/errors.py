@@ -52,3 +52,13 @@ class IndexBuildingError(IndexNotReadyError):
 
 class ConfigurationError(SectorwijzerError):
     """A setting names an unknown component or holds an impossible value."""
+
+
+class RequestTooLargeError(SectorwijzerError):
+    """A request exceeds a configured bound (history turns, turn length); `template` and
+    `values` let an edge render the message in another language (see `rag.prompts`)."""
+
+    def __init__(self, message: str, template: str = "", **values: object) -> None:
+        super().__init__(message)
+        self.template = template
+        self.values = values
