@@ -42,6 +42,18 @@ QUESTION_TOO_LONG = {
     "nl": "De vraag is te lang ({length} tekens); houd het onder de {limit} tekens.",
     "en": "The question is too long ({length} characters); keep it under {limit} characters.",
 }
+HISTORY_TOO_LONG = {
+    "nl": "Het gesprek is te lang ({turns} beurten); stuur hoogstens de laatste {limit} beurten "
+    "mee of begin een nieuw gesprek.",
+    "en": "The conversation is too long ({turns} turns); send at most the last {limit} turns "
+    "or start a new conversation.",
+}
+TURN_TOO_LONG = {
+    "nl": "Een eerdere beurt in het gesprek is te lang ({length} tekens); houd elke beurt onder "
+    "de {limit} tekens.",
+    "en": "An earlier turn of the conversation is too long ({length} characters); keep every "
+    "turn under {limit} characters.",
+}
 NO_INDEX = {
     "nl": "Er zijn nog geen documenten geladen. Voer eerst `sectorwijzer ingest` uit.",
     "en": "No documents are loaded yet. Run `sectorwijzer ingest` first.",
@@ -57,6 +69,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "empty_question": EMPTY_QUESTION,
     "question_too_long": QUESTION_TOO_LONG,
     "no_index": NO_INDEX,
+    "history_too_long": HISTORY_TOO_LONG,
+    "turn_too_long": TURN_TOO_LONG,
 }
 
 
