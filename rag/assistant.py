@@ -16,6 +16,7 @@ from rag.errors import (
     DuplicateDocumentError,
     IndexNotReadyError,
     InvalidQuestionError,
+    RequestTooLargeError,
 )
 from rag.index import Index, open_index
 from rag.ingest import IngestReport, ingest
@@ -104,6 +105,7 @@ class Assistant:
         started = time.perf_counter()
         question = self._check(question)
         language = detect_language(question)
+        history = self._check_history(history, language)
         index = self.index()
         scope = self._scope(question, index, filters)
         reading = self._read(question, history or [], index)
@@ -186,6 +188,24 @@ class Assistant:
                 prompts.render("question_too_long", language, length=len(question), limit=limit)
             )
         return question
+
+    def _check_history(self, history: list[Turn] | None, language: str) -> list[Turn]:
+        """The earlier turns, refused when there are more or longer ones than the settings allow.
+
+        Checked here, so every edge (API, UI, CLI) hands the follow-up reading and the typo
+        corrector bounded text only."""
+        turns = list(history or [])
+        most = self.settings.max_history_turns
+        if len(turns) > most:
+            values: dict[str, object] = {"turns": len(turns), "limit": most}
+            message = prompts.render("history_too_long", language, **values)
+            raise RequestTooLargeError(message, "history_too_long", **values)
+        longest = max((len(turn.content) for turn in turns), default=0)
+        if longest > self.settings.max_turn_chars:
+            values = {"length": longest, "limit": self.settings.max_turn_chars}
+            message = prompts.render("turn_too_long", language, **values)
+            raise RequestTooLargeError(message, "turn_too_long", **values)
+        return turns
 
     def _embed(self, text: str) -> np.ndarray | None:
         if not needs_embedding(self.settings.retriever):
