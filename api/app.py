@@ -10,6 +10,7 @@ from fastapi import FastAPI  # noqa: E402 - the offline environment must be set 
 
 from api.docs import install_docs  # noqa: E402
 from api.errors import install_error_handlers  # noqa: E402
+from api.middleware import install_middleware  # noqa: E402
 from api.routes import ask, documents, feedback, health  # noqa: E402
 from api.service import Service  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
@@ -45,6 +46,7 @@ def create_app(
     )
     app.state.service = service
     install_error_handlers(app)
+    install_middleware(app)
     install_docs(app)
     for module in (health, ask, documents, feedback):
         app.include_router(module.router)

@@ -10,10 +10,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.messages import describe, language_of, text
+from rag import prompts
 from rag.errors import (
     ConfigurationError,
     DocumentError,
@@ -21,15 +24,21 @@ from rag.errors import (
     DuplicateDocumentError,
     IndexNotReadyError,
     InvalidQuestionError,
+    RequestTooLargeError,
     SectorwijzerError,
     UnsupportedFileError,
 )
 
 log = logging.getLogger("sectorwijzer.api")
 
+# Pydantic error types of an empty or blank `question` (min_length, pattern).
+_BLANK = {"string_too_short", "string_pattern_mismatch"}
+BAD_TEXT = "lone surrogate"
+
 # Most specific first: the first matching class decides.
 STATUSES: list[tuple[type[SectorwijzerError], int, str]] = [
     (InvalidQuestionError, 422, "invalid_question"),
+    (RequestTooLargeError, 413, "request_too_large"),
     (UnsupportedFileError, 415, "unsupported_file"),
     (DuplicateDocumentError, 409, "duplicate_document"),
     (DocumentError, 422, "unreadable_document"),
@@ -62,13 +71,17 @@ def status_of(exc: SectorwijzerError) -> tuple[int, str]:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the handlers and the last-resort middleware on `app`."""
+    """Register the exception handlers on `app` (the middleware is in `api.middleware`)."""
     # Starlette types handlers as taking any Exception, hence the ignores.
     app.add_exception_handler(SectorwijzerError, _domain)  # type: ignore[arg-type]
     app.add_exception_handler(AccessDeniedError, _access)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
-    app.add_middleware(CatchAllMiddleware)
+
+
+def language_in(scope: Scope) -> str:
+    """'en' or 'nl' from the Accept-Language header of an ASGI scope."""
+    return language_of(Headers(scope=scope).get("accept-language"))
 
 
 def _language(request: Request) -> str:
@@ -81,30 +94,62 @@ async def _domain(request: Request, exc: SectorwijzerError) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
-async def _access(request: Request, exc: AccessDeniedError) -> JSONResponse:
+def access_response(exc: AccessDeniedError, language: str) -> JSONResponse:
+    """401 (with `WWW-Authenticate`) or 403 for a refused request."""
     code = "unauthorized" if exc.status == 401 else "forbidden"
-    body = error_body(code, text(exc.message_name, _language(request)))
+    body = error_body(code, text(exc.message_name, language))
     headers = {"WWW-Authenticate": "X-API-Key"} if exc.status == 401 else None
     return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
+async def _access(request: Request, exc: AccessDeniedError) -> JSONResponse:
+    return access_response(exc, _language(request))
+
+
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    language = _language(request)
     errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "problem": e.get("msg")}
+        {
+            "field": _clean(".".join(str(p) for p in e.get("loc", ())[1:])),
+            "problem": _clean(str(e.get("msg"))),
+        }
         for e in exc.errors()
     ]
+    if any(
+        tuple(e.get("loc", ()))[1:] == ("question",) and e.get("type") in _BLANK
+        for e in exc.errors()
+    ):
+        message = prompts.render("empty_question", language)
+        return JSONResponse(error_body("invalid_question", message, errors), status_code=422)
+    if any(BAD_TEXT in str(e["problem"]) for e in errors):
+        return JSONResponse(error_body("invalid_text", text("bad_text", language)), 422)
     details = "; ".join(f"{e['field'] or 'body'}: {e['problem']}" for e in errors)
-    body = error_body(
-        "invalid_request", text("invalid_request", _language(request), details=details), errors
-    )
+    body = error_body("invalid_request", text("invalid_request", language, details=details), errors)
     return JSONResponse(body, status_code=422)
+
+
+def _clean(value: str) -> str:
+    """`value` without lone surrogates (field names come from the client and may hold them)."""
+    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 async def _http(request: Request, exc: HTTPException) -> JSONResponse:
     language = _language(request)
-    message = text("not_found", language) if exc.status_code == 404 else str(exc.detail)
-    body = error_body("not_found" if exc.status_code == 404 else "http_error", message)
+    if exc.status_code == 404:
+        body = error_body("not_found", text("not_found", language))
+    elif exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        message = text("method_not_allowed", language, method=request.method, allowed=allowed)
+        body = error_body("method_not_allowed", message)
+    else:
+        body = error_body("http_error", str(exc.detail))
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+def error_response(scope: Scope, status: int, code: str, name: str, **values: object) -> Response:
+    """An error in the project's shape for middleware, which has no `Request` or handlers."""
+    message = text(name, language_in(scope), **values)
+    return JSONResponse(error_body(code, message), status_code=status)
 
 
 class CatchAllMiddleware:

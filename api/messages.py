@@ -13,6 +13,7 @@ from rag.errors import (
     IndexBuildingError,
     IndexNotReadyError,
     InvalidQuestionError,
+    RequestTooLargeError,
     SectorwijzerError,
     UnknownDocumentError,
 )
@@ -31,6 +32,7 @@ _REASONS_NL = {
     "no readable text": "er staat geen leesbare tekst in",
     "cannot read file": "het bestand kan niet worden gelezen",
     "duplicate of": "het is een kopie van een document dat al geladen is",
+    "the content is not a PDF": "de naam eindigt op .pdf, maar de inhoud is geen PDF",
 }
 _ALREADY_LOADED = re.compile(r"already loaded as '(?P<id>[^']+)'")
 
@@ -76,6 +78,32 @@ TEXTS: dict[str, dict[str, str]] = {
         "computer. Set SECTORWIJZER_API_KEY for remote access.",
     },
     "not_found": {"nl": "Deze pagina bestaat niet.", "en": "This page does not exist."},
+    "method_not_allowed": {
+        "nl": "Deze methode ({method}) kan hier niet; wel: {allowed}.",
+        "en": "This method ({method}) is not allowed here; allowed: {allowed}.",
+    },
+    "request_too_large": {
+        "nl": "Het verzoek is te groot: maximaal {limit} per verzoek. Stuur een kleiner bestand, "
+        "een kortere vraag of minder gespreksgeschiedenis.",
+        "en": "The request is too large: at most {limit} per request. Send a smaller file, a "
+        "shorter question or less conversation history.",
+    },
+    "cross_origin": {
+        "nl": "Wijzigingen vanaf een andere website worden geweigerd. Gebruik Sectorwijzer zelf "
+        "of zet de website in SECTORWIJZER_ALLOWED_ORIGINS.",
+        "en": "Changes from another website are refused. Use Sectorwijzer itself or list the "
+        "website in SECTORWIJZER_ALLOWED_ORIGINS.",
+    },
+    "no_read_key": {
+        "nl": "Voor deze server is een geldige sleutel nodig, ook om te lezen (header X-API-Key).",
+        "en": "This server needs a valid key, also for reading (header X-API-Key).",
+    },
+    "bad_text": {
+        "nl": "Het verzoek is ongeldig: de tekst bevat ongeldige tekens (een losse "
+        "UTF-16-surrogaat).",
+        "en": "The request is invalid: the text holds invalid characters (a lone UTF-16 "
+        "surrogate).",
+    },
 }
 
 
@@ -95,6 +123,8 @@ def describe(exc: SectorwijzerError, language: str) -> str:
     """The message to show for a domain error."""
     if isinstance(exc, InvalidQuestionError):
         return exc.message  # already in the question's language
+    if isinstance(exc, RequestTooLargeError) and exc.template:
+        return prompts.render(exc.template, language, **exc.values)
     if isinstance(exc, UnknownDocumentError):
         return text("unknown_document", language, doc_id=exc.doc_id)
     if isinstance(exc, DuplicateDocumentError):

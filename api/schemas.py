@@ -1,24 +1,49 @@
 """Request and response bodies of the HTTP API (the answer itself is `rag.models.Answer`)."""
 
+import json
 from typing import Any, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
+from api.errors import BAD_TEXT
 from rag.feedback import Rating
-from rag.models import Answer, Filters, Turn
+from rag.models import Answer, Citation, Filters, Turn
 
 EXAMPLE_QUESTION = "Wat is een skillspaspoort en waarom willen ze dat invoeren?"
+MAX_FEEDBACK_QUESTION_CHARS = 4_000
+MAX_FEEDBACK_ANSWER_CHARS = 20_000
+MAX_FEEDBACK_CITATIONS = 50
 
 
-class AskRequest(BaseModel):
-    """A question, optionally with the conversation so far and document filters."""
+class CleanText(BaseModel):
+    """A request body whose text must be valid Unicode: a lone UTF-16 surrogate (`\\ud800`,
+    legal in JSON) is refused with 422 instead of failing later."""
+
+    @model_validator(mode="after")
+    def _no_lone_surrogates(self) -> Self:
+        try:
+            json.dumps(self.model_dump(mode="json"), ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"the text holds a {BAD_TEXT}") from exc
+        return self
+
+
+class AskRequest(CleanText):
+    """A question, optionally with the conversation so far and document filters.
+
+    The server bounds the history (`SECTORWIJZER_MAX_HISTORY_TURNS`, default 20 turns, and
+    `SECTORWIJZER_MAX_TURN_CHARS`, default 4000 characters each) and the whole body
+    (`SECTORWIJZER_MAX_ASK_BYTES`, default 128 KB): more is refused with 413."""
 
     question: str = Field(
-        description="The question, in Dutch or English", examples=[EXAMPLE_QUESTION]
+        min_length=1,
+        pattern=r"\S",
+        description="The question, in Dutch or English (not blank; the server refuses one "
+        "longer than SECTORWIJZER_MAX_QUESTION_CHARS, default 2000, with 422)",
+        examples=[EXAMPLE_QUESTION],
     )
     history: list[Turn] = Field(
         default_factory=list,
-        max_length=100,
         description="Earlier turns, oldest first, for follow-ups",
     )
     filters: Filters | None = Field(default=None, description="Only search these documents")
@@ -57,12 +82,21 @@ class Deleted(BaseModel):
     deleted: bool = True
 
 
-class FeedbackIn(BaseModel):
-    """A thumbs up or down on an answer the API returned."""
+class FeedbackAnswer(Answer):
+    """The rated answer as the API returned it, within bounds (a record is stored as is)."""
+
+    answer: str = Field(max_length=MAX_FEEDBACK_ANSWER_CHARS)
+    citations: list[Citation] = Field(max_length=MAX_FEEDBACK_CITATIONS)
+    retrieved: list[Citation] = Field(max_length=MAX_FEEDBACK_CITATIONS)
+
+
+class FeedbackIn(CleanText):
+    """A thumbs up or down on an answer the API returned (the whole body is bounded by
+    `SECTORWIJZER_MAX_FEEDBACK_BYTES`, default 256 KB)."""
 
     rating: Rating
-    question: str = Field(max_length=20_000)
-    answer: Answer
+    question: str = Field(max_length=MAX_FEEDBACK_QUESTION_CHARS)
+    answer: FeedbackAnswer
     comment: str = Field(default="", max_length=5_000)
 
 

@@ -19,6 +19,9 @@ from rag.models import DocumentMeta
 from rag.readers import SUPPORTED_SUFFIXES
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_NAME_CHARS = 120
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes; leave room for temporary suffixes
+PDF_MAGIC = b"%PDF-"
 
 
 def store_upload(
@@ -29,7 +32,7 @@ def store_upload(
     meta: dict[str, Any] | None = None,
 ) -> Path:
     """Check an upload and write it (and its metadata) to the uploads folder; returns the path."""
-    name = safe_name(filename)
+    name = upload_name(filename, data)
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
         raise UnsupportedFileError(name, "unsupported file type; upload PDF, .txt or .md")
     if not data:
@@ -42,6 +45,7 @@ def store_upload(
             raise DuplicateDocumentError(f"{name}: this document is already loaded as '{doc_id}'")
     folder = uploads_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
+    name = _beside_removed(settings, name)
     target = folder / name
     if target.exists() or (settings.corpus_dir / name).exists():
         raise DuplicateDocumentError(f"{name}: a document with this file name is already loaded")
@@ -74,10 +78,57 @@ def remove_document(settings: Settings, doc_id: str, documents: dict[str, dict[s
 
 
 def safe_name(filename: str) -> str:
-    """The file name without folders or odd characters."""
-    name = Path(filename.replace("\\", "/")).name
+    """The file name without folders, NUL or odd characters, at most `MAX_NAME_CHARS` long.
+
+    A shortened name keeps its suffix and gets a short hash of the full name, so two long
+    names that start alike stay apart."""
+    name = filename.replace("\\", "/").replace("\0", "_").rsplit("/", 1)[-1]
     name = re.sub(r"[^\w.\- ]+", "_", name).strip(" .")
-    return name or "document.txt"
+    if not name:
+        return "document.txt"
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem or len(suffix) > 10:
+        stem, dot, suffix = name, "", ""
+    if len(name) <= MAX_NAME_CHARS and len(name.encode()) <= MAX_NAME_BYTES:
+        return name
+    tag = hashlib.sha256(filename.encode("utf-8", "replace")).hexdigest()[:8]
+    room = MAX_NAME_CHARS - len(tag) - len(suffix) - 2
+    stem = stem[:room].rstrip(" .")
+    while len(f"{stem}-{tag}{dot}{suffix}".encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return f"{stem}-{tag}{dot}{suffix}"
+
+
+def upload_name(filename: str, data: bytes) -> str:
+    """`safe_name`, with the type decided by the content: a PDF body always gets `.pdf`, and a
+    `.pdf` name whose body is no PDF is refused (`UnsupportedFileError`)."""
+    name = safe_name(filename)
+    is_pdf = PDF_MAGIC in data[:1024]
+    stem, suffix = Path(name).stem, Path(name).suffix.lower()
+    if is_pdf and suffix != ".pdf":
+        return f"{stem if suffix else name}.pdf"
+    if suffix == ".pdf" and data and not is_pdf:
+        raise UnsupportedFileError(name, "the content is not a PDF")
+    return name
+
+
+def _beside_removed(settings: Settings, name: str) -> str:
+    """`name`, or a free variant when a removed (excluded) corpus file holds that name.
+
+    Re-uploading a shipped document after removing it must not clash with the excluded file
+    (which stays in the corpus folder) nor inherit its exclusion."""
+    if name not in excluded_files(settings):
+        return name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    taken = excluded_files(settings) | _names(settings.corpus_dir) | _names(uploads_dir(settings))
+    n = 2
+    while f"{stem}-{n}{suffix}" in taken:
+        n += 1
+    return f"{stem}-{n}{suffix}"
+
+
+def _names(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
 
 
 def _write_meta(folder: Path, name: str, meta: dict[str, Any], taken: set[str]) -> None:

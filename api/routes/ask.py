@@ -2,17 +2,21 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
+from api.access import require_read
 from api.routes import service_of
 from api.schemas import AskRequest, ErrorBody
 from api.streaming import answer_events
 from rag.models import Answer
 
-router = APIRouter(prefix="/api", tags=["vragen"])
+router = APIRouter(prefix="/api", tags=["vragen"], dependencies=[Depends(require_read)])
 ERRORS: dict[int | str, dict[str, Any]] = {
-    422: {"model": ErrorBody, "description": "Empty or too long question"},
+    401: {"model": ErrorBody, "description": "SECTORWIJZER_READ_KEY is set and not sent"},
+    403: {"model": ErrorBody, "description": "Sent by a page of another site"},
+    413: {"model": ErrorBody, "description": "Too many or too long history turns, or body"},
+    422: {"model": ErrorBody, "description": "Empty, blank, too long or malformed question"},
     503: {"model": ErrorBody, "description": "No index yet"},
 }
 

@@ -4,26 +4,43 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 
-from api.access import require_write
+from api.access import require_read, require_write
 from api.routes import service_of
 from api.schemas import Deleted, DocumentDetail, DocumentSummary, ErrorBody
 from rag.errors import DocumentError
-from rag.library import MAX_UPLOAD_BYTES
 
 router = APIRouter(prefix="/api/documents", tags=["documenten"])
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "API key missing or wrong"},
-    403: {"model": ErrorBody, "description": "No API key configured and not from loopback"},
+    403: {
+        "model": ErrorBody,
+        "description": "No API key configured and not from loopback, or sent by a page of "
+        "another site",
+    },
 }
+READ_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "SECTORWIJZER_READ_KEY is set and not sent"},
+}
+UPLOAD_ENCODING = {"file": {"contentType": "application/pdf, text/plain, text/markdown"}}
 
 
-@router.get("", response_model=list[DocumentSummary])
+@router.get(
+    "",
+    response_model=list[DocumentSummary],
+    dependencies=[Depends(require_read)],
+    responses=READ_ERRORS,
+)
 def list_documents(request: Request) -> list[DocumentSummary]:
     """Every loaded document, sorted by title."""
     return [DocumentSummary.of(info) for info in service_of(request).documents()]
 
 
-@router.get("/{doc_id}", response_model=DocumentDetail, responses={404: {"model": ErrorBody}})
+@router.get(
+    "/{doc_id}",
+    response_model=DocumentDetail,
+    dependencies=[Depends(require_read)],
+    responses={**READ_ERRORS, 404: {"model": ErrorBody}},
+)
 def get_document(doc_id: str, request: Request) -> DocumentDetail:
     """One loaded document."""
     return DocumentDetail.of(service_of(request).document(doc_id))
@@ -36,9 +53,13 @@ def get_document(doc_id: str, request: Request) -> DocumentDetail:
     dependencies=[Depends(require_write)],
     responses={
         **WRITE_ERRORS,
-        409: {"model": ErrorBody},
-        415: {"model": ErrorBody},
-        422: {"model": ErrorBody, "description": "Unreadable or empty file"},
+        409: {"model": ErrorBody, "description": "Already loaded (same content or file name)"},
+        413: {"model": ErrorBody, "description": "Larger than SECTORWIJZER_MAX_UPLOAD_BYTES"},
+        415: {"model": ErrorBody, "description": "Not a PDF, .txt or .md file (by content)"},
+        422: {"model": ErrorBody, "description": "Unreadable, empty or text-less file"},
+    },
+    openapi_extra={
+        "requestBody": {"content": {"multipart/form-data": {"encoding": UPLOAD_ENCODING}}}
     },
 )
 def upload_document(
@@ -53,11 +74,15 @@ def upload_document(
     language: Annotated[str | None, Form()] = None,
     source: Annotated[str | None, Form()] = None,
 ) -> DocumentDetail:
-    """Upload a document, index it, and return it (with its page and chunk counts)."""
+    """Upload a document, index it, and return it (with its page and chunk counts).
+
+    The type is decided by the content: a PDF body is read as PDF whatever its name, and a
+    `.pdf` name with another body is refused (415). The name is shortened and cleaned."""
     name = file.filename or "document.txt"
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise DocumentError(name, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+    most = service_of(request).settings.max_upload_bytes
+    data = file.file.read(most + 1)
+    if len(data) > most:
+        raise DocumentError(name, f"the file is larger than {most // 2**20} MB")
     meta = {
         "title": title,
         "organisations": split_names(organisations),

@@ -6,13 +6,28 @@ from fastapi.responses import PlainTextResponse
 from api.access import require_write
 from api.routes import service_of
 from api.routes.documents import WRITE_ERRORS
-from api.schemas import FeedbackIn, FeedbackSaved
+from api.schemas import ErrorBody, FeedbackIn, FeedbackSaved
 from rag.feedback import FeedbackRecord
 
 router = APIRouter(prefix="/api/feedback", tags=["feedback"])
 
 
-@router.post("", status_code=201, response_model=FeedbackSaved)
+class NDJSONResponse(PlainTextResponse):
+    """JSON Lines."""
+
+    media_type = "application/x-ndjson"
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=FeedbackSaved,
+    responses={
+        403: {"model": ErrorBody, "description": "Sent by a page of another site"},
+        413: {"model": ErrorBody, "description": "Larger than SECTORWIJZER_MAX_FEEDBACK_BYTES"},
+        422: {"model": ErrorBody, "description": "Malformed or too long record"},
+    },
+)
 def add_feedback(body: FeedbackIn, request: Request) -> FeedbackSaved:
     """Store a rating of an answer with its question, text and citations."""
     service = service_of(request)
@@ -24,14 +39,20 @@ def add_feedback(body: FeedbackIn, request: Request) -> FeedbackSaved:
 
 @router.get(
     "/export",
-    response_class=PlainTextResponse,
+    response_class=NDJSONResponse,
     dependencies=[Depends(require_write)],
-    responses={200: {"content": {"application/x-ndjson": {}}}, **WRITE_ERRORS},
+    responses={
+        200: {
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+            "description": "One JSON record per line",
+        },
+        **WRITE_ERRORS,
+    },
 )
-def export_feedback(request: Request) -> PlainTextResponse:
+def export_feedback(request: Request) -> NDJSONResponse:
     """All feedback as JSON Lines, oldest first (same access rule as writes)."""
     service = service_of(request)
-    return PlainTextResponse(
+    return NDJSONResponse(
         service.feedback.export_jsonl(),
         media_type="application/x-ndjson",
         headers={"Content-Disposition": 'attachment; filename="feedback.jsonl"'},
