@@ -1,5 +1,8 @@
 """The chat UI (Gradio Blocks) and `mount_ui`, which serves it at `/` of the FastAPI app."""
 
+from collections.abc import Callable
+from pathlib import Path
+
 from rag.offline import apply_offline_env
 
 apply_offline_env()
@@ -7,17 +10,22 @@ apply_offline_env()
 import gradio as gr  # noqa: E402 - the offline environment must be set first
 from fastapi import FastAPI  # noqa: E402
 
+from api.access import key_matches  # noqa: E402
 from api.service import Service  # noqa: E402
-from rag.library import MAX_UPLOAD_BYTES  # noqa: E402
 from ui import assets, text  # noqa: E402
 from ui.chat import Chat  # noqa: E402
 from ui.library import Library  # noqa: E402
+from ui.uploads import upload_dir  # noqa: E402
+
+# Gradio deletes the files it made for this app every hour once they are an hour old, and all
+# of them when the server stops.
+DELETE_CACHE = (3600, 3600)
 
 
-def build_ui(service: Service) -> gr.Blocks:
+def build_ui(service: Service, uploads: Path | None = None) -> gr.Blocks:
     """The whole interface: a chat tab with sources and filters, and a documents tab."""
-    chat, library = Chat(service), Library(service)
-    with gr.Blocks(title=text.TITLE, analytics_enabled=False) as demo:
+    chat, library = Chat(service), Library(service, uploads)
+    with gr.Blocks(title=text.TITLE, analytics_enabled=False, delete_cache=DELETE_CACHE) as demo:
         gr.Markdown(text.INTRO)
         status = gr.Markdown(elem_id="index-status")
         timer = gr.Timer(2.0, active=False)
@@ -150,8 +158,12 @@ def _feedback_export() -> tuple[gr.Button, gr.File]:
 
 
 def mount_ui(app: FastAPI, service: Service, path: str = "/") -> FastAPI:
-    """Serve the UI at `path` of `app`: no analytics, no run history, no external assets."""
-    demo = build_ui(service).queue(default_concurrency_limit=4)
+    """Serve the UI at `path` of `app`: no analytics, no run history, no external assets.
+
+    With `SECTORWIJZER_READ_KEY` set, the UI asks for it first (any user name, the read or
+    write key as password)."""
+    demo = build_ui(service, upload_dir()).queue(default_concurrency_limit=4)
+    settings = service.settings
     return gr.mount_gradio_app(
         app,
         demo,
@@ -164,5 +176,17 @@ def mount_ui(app: FastAPI, service: Service, path: str = "/") -> FastAPI:
         css=assets.CSS,
         head=assets.HEAD,
         show_error=False,
-        max_file_size=MAX_UPLOAD_BYTES,
+        max_file_size=settings.max_upload_bytes,
+        auth=_read_key_login(service) if settings.read_key else None,
+        auth_message=text.READ_KEY_LOGIN if settings.read_key else None,
     )
+
+
+def _read_key_login(service: Service) -> Callable[[str, str], bool]:
+    """Gradio's login check: the password must be the read key or the write key."""
+
+    def login(username: str, password: str) -> bool:
+        settings = service.settings
+        return key_matches(password, settings.read_key, settings.api_key)
+
+    return login

@@ -24,8 +24,8 @@ mark.sw-quote { background: #fde68a; color: #1f2937; padding: 0 2px; border-radi
 """
 
 # Clicking a marker link "#bron-K-N" in an answer opens that source (and its answer's group)
-# in the panel and scrolls it into view, instead of leaving the page.
-HEAD = """
+# in the panel and scrolls it into view, instead of leaving the page. Uploads carry the key.
+HEAD = r"""
 <script>
 (function () {
   document.documentElement.lang = "nl";
@@ -48,6 +48,20 @@ HEAD = """
     if (openSource(id)) { event.preventDefault(); event.stopPropagation(); }
   }, true);
   window.sectorwijzerOpenSource = openSource;
+  // The server accepts a file upload only with the key (when one is set): send the key typed
+  // under "Beheersleutel" with Gradio's upload request, which cannot carry it otherwise.
+  var nativeFetch = window.fetch.bind(window);
+  window.fetch = function (input, init) {
+    var url = typeof input === "string" ? input : (input && input.url) || String(input);
+    var box = document.querySelector("#key input");
+    if (box && box.value && /\/gradio_api\/upload(\?|$)/.test(url)) {
+      init = Object.assign({}, init || {});
+      var headers = new Headers(init.headers || {});
+      headers.set("X-API-Key", box.value);
+      init.headers = headers;
+    }
+    return nativeFetch(input, init);
+  };
 })();
 </script>
 """

@@ -37,7 +37,7 @@ class Chat:
     ) -> Iterator[ChatUpdate]:
         """Show the question at once, then the answer as it comes, then its sources."""
         exchanges = list(exchanges or [])
-        question = (question or "").strip()
+        question = valid_text(question or "").strip()
         if not question:
             gr.Warning(prompts.render("empty_question", "nl"))
             yield render.chat_messages(exchanges), exchanges, gr.skip(), ""
@@ -58,7 +58,9 @@ class Chat:
         messages: list[render.Message],
     ) -> Iterator[ChatUpdate]:
         try:
-            answer = self.service.ask(question, history(exchanges), filters)
+            settings = self.service.settings
+            turns = history(exchanges, settings.max_history_turns, settings.max_turn_chars)
+            answer = self.service.ask(question, turns, filters)
         except InvalidQuestionError as exc:
             gr.Warning(exc.message)
             yield render.chat_messages(exchanges), exchanges, gr.skip(), question
@@ -111,14 +113,25 @@ class Chat:
         return [], [], text.SOURCES_EMPTY, ""
 
 
-def history(exchanges: list[render.Exchange]) -> list[Turn]:
-    """The answered exchanges as conversation turns for the core."""
+def history(
+    exchanges: list[render.Exchange], most_turns: int | None = None, most_chars: int | None = None
+) -> list[Turn]:
+    """The answered exchanges as conversation turns for the core: the last `most_turns`, each
+    cut to `most_chars` (the core refuses more; a long answer's end adds nothing to a
+    follow-up)."""
     turns: list[Turn] = []
     for exchange in exchanges:
         if "answer" in exchange:
-            turns.append(Turn(role="user", content=exchange["question"]))
-            turns.append(Turn(role="assistant", content=exchange["answer"]["answer"]))
+            turns.append(Turn(role="user", content=exchange["question"][:most_chars]))
+            turns.append(Turn(role="assistant", content=exchange["answer"]["answer"][:most_chars]))
+    if most_turns is not None:
+        turns = turns[len(turns) - most_turns :] if most_turns else []
     return turns
+
+
+def valid_text(value: str) -> str:
+    """`value` with lone UTF-16 surrogates (which a browser can send) replaced by '?'."""
+    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 def make_filters(

@@ -1,7 +1,8 @@
 """Documents tab callbacks: list, upload with progress, delete, export the feedback.
 
 Changes follow the API's rule (`api.access.write_denial`): with an API key configured it must
-be typed in; without one, only a browser on this machine may change anything.
+be typed in; without one, only a browser on this machine may change anything. An upload is
+read only from this app's Gradio upload folder (`ui.uploads.received_file`).
 """
 
 import tempfile
@@ -17,6 +18,7 @@ from api.messages import text as api_text
 from api.service import Service
 from rag.errors import SectorwijzerError
 from ui import render, text
+from ui.uploads import received_file, upload_dir
 
 # documents table, the five filters (kind, organisation, document, year from, year to), delete
 Refresh = tuple[Any, Any, Any, Any, Any, Any, Any]
@@ -25,8 +27,16 @@ Refresh = tuple[Any, Any, Any, Any, Any, Any, Any]
 class Library:
     """Callbacks of the documents tab around one `Service`."""
 
-    def __init__(self, service: Service) -> None:
+    def __init__(self, service: Service, uploads: Path | None = None) -> None:
         self.service = service
+        self._uploads = uploads
+
+    @property
+    def uploads(self) -> Path:
+        """The only folder an upload is read from: Gradio's upload folder of this app."""
+        if self._uploads is None:
+            self._uploads = upload_dir()
+        return self._uploads
 
     def refresh(self) -> Refresh:
         """The table and every document choice, from the current index."""
@@ -86,6 +96,9 @@ class Library:
         )
         if problem or not path:
             return (problem or text.NO_FILE, gr.skip(), *self.refresh())
+        received = received_file(path, self.uploads)
+        if received is None:
+            return (text.NOT_RECEIVED, None, *self.refresh())
         progress(0.1, desc=text.PROGRESS_STORE)
         meta = {
             "title": title.strip() or None,
@@ -94,7 +107,7 @@ class Library:
             "organisations": [o.strip() for o in organisations.split(",") if o.strip()],
         }
         try:
-            data = Path(path).read_bytes()
+            data = received.read_bytes()
             progress(0.3, desc=text.PROGRESS_INDEX)
             info = self.service.add_document(Path(path).name, data, meta)
         except Exception as exc:
@@ -104,6 +117,7 @@ class Library:
                 *self.refresh(),
             )
         progress(1.0)
+        received.unlink(missing_ok=True)  # stored in the data dir now; the copy can go
         return (render.upload_result(info), None, *self.refresh())
 
     def delete(self, doc_id: str | None, key: str, request: gr.Request) -> tuple[Any, ...]:
@@ -126,7 +140,7 @@ class Library:
         denied = self._denied(request, key)
         if denied:
             return denied, None
-        folder = Path(tempfile.mkdtemp(prefix="sectorwijzer-feedback-"))
+        folder = Path(tempfile.mkdtemp(prefix="feedback-", dir=self.uploads))
         target = folder / f"feedback-{time.strftime('%Y%m%d-%H%M%S')}.jsonl"
         count = self.service.feedback.export_to(target)
         return text.FEEDBACK_EXPORTED.format(n=count), str(target)

@@ -93,7 +93,14 @@ META_YEAR = "Jaar (bijvoorbeeld 2024)"
 BAD_YEAR = "Het jaar moet een getal van vier cijfers zijn, bijvoorbeeld 2024."
 META_KIND = "Soort"
 ADMIN_KEY = "Beheersleutel (API-sleutel)"
+READ_KEY_LOGIN = (
+    "Deze Sectorwijzer vraagt een sleutel. Vul bij wachtwoord de leessleutel in "
+    "(de gebruikersnaam doet er niet toe)."
+)
 NO_FILE = "Kies eerst een bestand."
+NOT_RECEIVED = (
+    "Niet gelukt: dit bestand is niet via het uploadveld ontvangen. Kies het bestand opnieuw."
+)
 UPLOAD_OK = "Gelukt: **{title}** is geladen, {pages} en {chunks}."
 UPLOAD_FAILED = "Niet gelukt: {message}"
 PAGES = "{n} pagina's"

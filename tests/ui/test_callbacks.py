@@ -91,7 +91,7 @@ def test_thumbs_are_stored_with_question_answer_and_citations(service: Service) 
 
 
 def test_upload_delete_and_export(service: Service, tmp_path: Path) -> None:
-    library, local = Library(service), request_from("127.0.0.1")
+    library, local = Library(service, tmp_path), request_from("127.0.0.1")
     path = tmp_path / "lasfonds.md"
     path.write_text(NOTE, encoding="utf-8")
     result = library.upload(str(path), "Lasfonds", "Fonds, FNV", "2024", "plan", "", local)
@@ -116,7 +116,7 @@ def test_upload_delete_and_export(service: Service, tmp_path: Path) -> None:
 
 
 def test_changes_follow_the_api_key_rule(service: Service, tmp_path: Path) -> None:
-    library, remote = Library(service), request_from("198.51.100.4")
+    library, remote = Library(service, tmp_path), request_from("198.51.100.4")
     path = tmp_path / "a.md"
     path.write_text(NOTE, encoding="utf-8")
     assert "alleen vanaf deze computer" in library.upload(str(path), "", "", "", "", "", remote)[0]
