@@ -30,7 +30,10 @@ from rag.models import Answer, Citation, Turn
 from rag.retrieve import RETRIEVERS
 
 NAIVE = "naive"
-CONFIGS = (*RETRIEVERS, NAIVE)
+SENTENCES = "sentences"  # the first extractive generator (bare sentences), hybrid retrieval
+LODO = "lodo"  # the default, its ranker retrained without the document of each question
+CONFIGS = (*RETRIEVERS, SENTENCES, NAIVE, LODO)
+SPLITS = ("test", "dev", "all")
 
 
 class System(Protocol):
@@ -60,7 +63,11 @@ def make_system(config: str, settings: Settings, embedder: BaseEmbedding) -> Sys
     """The Assistant with retriever `config`, or the naive baseline."""
     if config == NAIVE:
         return NaiveBaseline(settings, embedder)
-    assistant = Assistant(settings.model_copy(update={"retriever": config}), embedder)
+    if config == SENTENCES:
+        update = {"retriever": "hybrid", "generator": SENTENCES}
+    else:
+        update = {"retriever": config}
+    assistant = Assistant(settings.model_copy(update=update), embedder)
     assistant.index()  # load it now, so the first question's latency does not include it
     return assistant
 
@@ -118,11 +125,23 @@ def summarise(rows: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
     }
 
 
+def split_items(split: str, limit: int | None = None) -> list[dict[str, Any]]:
+    """The eval items of one split (`test` is what is reported; `dev` is for tuning)."""
+    if split not in SPLITS:
+        raise ConfigurationError(f"unknown split {split!r} (known: {', '.join(SPLITS)})")
+    items = [i for i in load_eval_set() if split == "all" or i.get("split", "dev") == split]
+    return items[:limit] if limit else items
+
+
 def evaluate(
-    settings: Settings, configs: list[str], limit: int | None = None, progress: bool = True
+    settings: Settings,
+    configs: list[str],
+    limit: int | None = None,
+    progress: bool = True,
+    split: str = "test",
 ) -> dict[str, Any]:
-    """Metrics per configuration, all on one index and one embedder instance."""
-    items = load_eval_set()[:limit] if limit else load_eval_set()
+    """Metrics per configuration on one split, all on one index and one embedder instance."""
+    items = split_items(split, limit)
     embedder = make_embedder(settings.embedder)
     if any(c != NAIVE for c in configs):
         base = Assistant(settings, embedder)
@@ -131,18 +150,37 @@ def evaluate(
     results: dict[str, Any] = {}
     for config in configs:
         started = time.perf_counter()
-        rows = run_config(make_system(config, settings, embedder), items, config, progress)
+        if config == LODO:
+            rows = run_lodo(settings, embedder, items, progress)
+        else:
+            rows = run_config(make_system(config, settings, embedder), items, config, progress)
         results[config] = summarise(rows, time.perf_counter() - started)
     return results
+
+
+def run_lodo(
+    settings: Settings, embedder: BaseEmbedding, items: list[dict[str, Any]], progress: bool
+) -> list[dict[str, Any]]:
+    """Each document's items answered by a ranker trained without that document's questions."""
+    from evals.lodo import fold_systems  # trains five models: only when asked for
+
+    rows: list[dict[str, Any]] = []
+    for document, system, chosen in fold_systems(settings, embedder, items):
+        rows += run_config(system, chosen, f"{LODO}:{document}", progress)
+    return rows
 
 
 def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     """`sectorwijzer eval`: print the metrics table and write the report folder."""
     names = parse_configs(args.compare or settings.retriever)
     started = time.perf_counter()
-    results = evaluate(settings, names, args.limit, progress=sys.stderr.isatty())
+    results = evaluate(settings, names, args.limit, sys.stderr.isatty(), args.split)
     folder = Path(args.output) if args.output else reports_dir() / time.strftime("%Y%m%d-%H%M%S")
-    context = {"embedder": settings.embedder, "seconds": time.perf_counter() - started}
+    context = {
+        "embedder": settings.embedder,
+        "split": args.split,
+        "seconds": time.perf_counter() - started,
+    }
     write_report(results, folder, context)
     print(markdown_table(results))
     print(f"report: {folder} ({context['seconds']:.0f} s)")

@@ -4,16 +4,15 @@ Run ``python -m evals.validate`` to validate the shipped set; it exits 1 when pr
 """
 
 import json
-import re
 import sys
 import tomllib
-import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from rag.cleaning import clean_pages
 from rag.readers import SUPPORTED_SUFFIXES, read_document
+from rag.textmatch import normalise
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "eval_set.jsonl"
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -47,28 +46,11 @@ MIN_TOPIC = {"scholing": 15, "arbeidsmigratie": 12}
 MIN_TYPE = {"cross-document": 10, "unanswerable": 12, "follow-up": 6}
 ENGLISH_SHARE = (0.07, 0.20)
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"'})
-_THOUSANDS = re.compile(r"(?<=\d)[.,](?=\d{3}(?!\d))")
-_DECIMAL = re.compile(r"(?<=\d),(?=\d)")
-
-
 def load_eval_set(path: Path | None = None) -> list[dict[str, Any]]:
     """Read the evaluation set, one JSON object per non-empty line."""
     source = path or DEFAULT_PATH
     lines = source.read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
-
-
-def normalise(text: str) -> str:
-    """Fold case, whitespace, quote characters and number formats for robust matching.
-
-    "159.710", "159,710" and "159710" become the same; a decimal comma becomes a point,
-    so "1,3" stays distinct from "13".
-    """
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
-    text = _THOUSANDS.sub("", text)
-    text = _DECIMAL.sub(".", text)
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def document_ids(corpus_dir: Path) -> dict[str, str]:

@@ -1,42 +1,30 @@
-"""The extractive generator: quote the sentences that answer best, each with its citation.
+"""The extractive generator: rank evidence units, decide answerability, quote in a shape.
 
-Every word of a quoted sentence comes from a source passage, so this generator cannot
-hallucinate; the only other words are the templates in `rag.prompts`.
+Every word of a quoted unit comes from a source passage, so this generator cannot
+hallucinate; its only own words are the templates in `rag.prompts`. The unit ranker and the
+answerability decision are learned (`rag.ranker`), never tuned on the evaluation items.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from rag import prompts
-from rag.bm25 import tokenize
 from rag.errors import ConfigurationError
+from rag.features import Candidate, Evidence, candidates, question_vector, unit_matrix
 from rag.index import Index
+from rag.kinds import has_number
 from rag.models import Citation
+from rag.ranker import RankerModel, load_model
 from rag.retrieve import Hit
-
-_LIST_QUESTION = re.compile(
-    r"\b(welke|noem|opsomming|wat zijn de|which|list|what are the)\b", re.IGNORECASE
-)
-_MIN_WORDS = 5
-_FRAGMENT_WORDS = 9
-_QUANTITY = re.compile(
-    r"\b(hoeveel|hoe (hoog|groot|lang|veel)|wat kost|welk percentage|how (many|much|high|long)|"
-    r"what percentage)\b",
-    re.IGNORECASE,
-)
-_DIGIT = re.compile(r"\d")
-_LEXICAL_COVERAGE = 0.5
-# Sentence score weights, tuned on the eval set (README, "Calibration").
-_W_COVERAGE, _W_KEYWORD, _W_RANK = 0.3, 0.3, 0.001
 
 
 @dataclass
 class GenerationRequest:
-    """The question, its language, the ranked passages and the query's embedding."""
+    """The question, its language and kind, the ranked passages and the query's focus."""
 
     question: str
     language: str
@@ -49,6 +37,8 @@ class GenerationRequest:
     threshold: float = 1.17
     english_allowance: float = 0.06
     quantity_coverage: float = 0.2
+    kind: str = "fact"
+    question_terms: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -65,116 +55,75 @@ class Generator(Protocol):
 
 
 @dataclass
-class _Sentence:
-    hit_rank: int
-    start: int
-    end: int
-    score: float
+class Scored:
+    """A candidate unit with its ranker probability."""
+
+    candidate: Candidate
+    probability: float
     text: str
-    dense: float
-    coverage: float
+    document_id: str
 
 
-class ExtractiveGenerator:
-    """Scores every sentence of the retrieved passages and quotes the best ones."""
+class UnitGenerator:
+    """Quotes the best evidence units in the shape the question asks for, or refuses."""
 
-    def __init__(self, max_sentences: int = 2, max_list_items: int = 4, margin: float = 0.03):
-        self.max_sentences, self.max_list_items, self.margin = (
-            max_sentences,
-            max_list_items,
-            margin,
-        )
+    def __init__(self, model: RankerModel | None = None, path: Path | None = None) -> None:
+        self._model, self._path = model, path
+
+    @property
+    def model(self) -> RankerModel:
+        """The ranker, loaded on first use (ingesting needs none)."""
+        if self._model is None:
+            self._model = load_model(self._path)
+        return self._model
 
     def generate(self, request: GenerationRequest) -> Generated:
         if request.entitlement:
-            return Generated(_refusal(request), False, [])
-        sentences = score_sentences(request)
-        quantity = bool(_QUANTITY.search(request.question))
-        if quantity:
-            # "Hoeveel ...?" is only answered by a sentence that holds a number.
-            sentences = [s for s in sentences if _DIGIT.search(s.text)]
-        if not sentences or not _strong(sentences[0], request, quantity):
-            return Generated(_refusal(request), False, [])
-        wants_list = bool(_LIST_QUESTION.search(request.question))
-        chosen = self._select(sentences, self.max_list_items if wants_list else self.max_sentences)
-        citations, markers = _cite(chosen, request.hits)
-        return Generated(_compose(request, chosen, markers, wants_list), True, citations)
+            return Generated(refusal_text(request), False, [])
+        ranked, answerable = self.rank(request)
+        if not ranked or answerable < self.model.threshold:
+            return Generated(refusal_text(request), False, [])
+        from rag.compose import compose  # the shapes depend on this module's types
 
-    def _select(self, sentences: list["_Sentence"], limit: int) -> list["_Sentence"]:
-        best = sentences[0].score
-        chosen: list[_Sentence] = []
-        for sentence in sentences:
-            if len(chosen) >= limit or sentence.score < best - self.margin:
-                break
-            if not any(_similar(sentence.text, c.text) for c in chosen):
-                chosen.append(sentence)
-        return chosen
+        return compose(request, ranked, self.model.selection)
 
-
-def score_sentences(request: GenerationRequest) -> list[_Sentence]:
-    """Sentences of the hits, best first.
-
-    Score: similarity to the question's focus (the question without document names), plus
-    the idf-weighted share of focus terms the sentence contains, plus its passage's
-    keyword strength. Tuned on the eval set (see README, "Calibration").
-    """
-    index, focus = request.index, request.focus_terms
-    weight = sum(index.idf.get(t, index.unseen_idf) for t in focus) or 1.0
-    ranks = {index.position(hit.chunk.id): rank for rank, hit in enumerate(request.hits)}
-    top_keyword = max([h.keyword or 0.0 for h in request.hits] + [1e-9])
-    scored: list[_Sentence] = []
-    for row, (position, start, end) in enumerate(index.sentence_rows):
-        if position not in ranks:
-            continue
-        text = index.chunks[position].text[start:end]
-        if not _quotable(text):
-            continue
-        hit = request.hits[ranks[position]]
-        dense = 0.0
-        if request.focus_vector is not None:
-            dense = float(index.sentence_vectors[row] @ request.focus_vector)
-        coverage = sum(index.idf.get(t, 0.0) for t in focus & index.sentence_tokens[row]) / weight
-        keyword = (hit.keyword or 0.0) / top_keyword
-        score = (
-            dense + _W_COVERAGE * coverage + _W_KEYWORD * keyword + _W_RANK / (1 + ranks[position])
-        )
-        scored.append(_Sentence(ranks[position], start, end, score, text, dense, coverage))
-    return sorted(scored, key=lambda s: -s.score)
+    def rank(self, request: GenerationRequest) -> tuple[list[Scored], float]:
+        """Units best first with their probabilities, and p(answerable) of the question."""
+        evidence = evidence_of(request)
+        cands = candidates(evidence)
+        if not cands:
+            return [], 0.0
+        matrix = unit_matrix(evidence, cands)
+        logits = self.model.units.logits(matrix)
+        probabilities = 1.0 / (1.0 + np.exp(-logits))
+        order = np.argsort(-logits, kind="stable")
+        ranked = [_scored(request, cands[i], float(probabilities[i])) for i in order]
+        vector = question_vector(evidence, matrix, logits, has_number(ranked[0].text))
+        return ranked, float(self.model.answerable.predict(vector[None, :])[0])
 
 
-def _quotable(text: str) -> bool:
-    """A real sentence, not a heading or a figure caption that slipped into the text."""
-    words = len(text.split())
-    return words >= _MIN_WORDS and (words >= _FRAGMENT_WORDS or text.rstrip()[-1] in ".!?:;)")
+def evidence_of(request: GenerationRequest) -> Evidence:
+    """What the feature functions read from a request."""
+    return Evidence(
+        request.index,
+        request.hits,
+        request.focus_vector,
+        request.focus_terms,
+        request.question_terms or request.focus_terms,
+        request.kind,
+        request.language == "en",
+        request.entitlement,
+    )
 
 
-def _strong(best: "_Sentence", request: GenerationRequest, quantity: bool) -> bool:
-    """Evidence is strong enough to answer: calibrated on the eval set (README)."""
-    if request.focus_vector is None:
-        # Keyword-only configuration: the sentence must hold most of the question's weight.
-        return best.coverage >= _LEXICAL_COVERAGE
-    if request.language == "en":
-        # Dutch stems never match English words, so the lexical part of the score is missing.
-        return best.score >= request.threshold - request.english_allowance
-    # A number answers "hoeveel werknemers" only in a sentence that names the werknemers.
-    covered = best.coverage >= request.quantity_coverage if quantity else True
-    return best.score >= request.threshold and covered
+def _scored(request: GenerationRequest, candidate: Candidate, probability: float) -> Scored:
+    document = request.hits[candidate.hit_rank].chunk.document_id
+    return Scored(candidate, probability, unit_text(request, candidate), document)
 
 
-def _similar(a: str, b: str) -> bool:
-    ta, tb = set(tokenize(a)), set(tokenize(b))
-    return bool(ta and tb) and len(ta & tb) / len(ta | tb) > 0.6
-
-
-def _cite(chosen: list[_Sentence], hits: list[Hit]) -> tuple[list[Citation], list[int]]:
-    """One citation per quoted sentence, numbered in the order the answer uses them."""
-    citations: list[Citation] = []
-    markers: list[int] = []
-    for sentence in chosen:
-        hit = hits[sentence.hit_rank]
-        citations.append(citation_for(hit, len(citations) + 1, sentence.text))
-        markers.append(len(citations))
-    return citations, markers
+def unit_text(request: GenerationRequest, candidate: Candidate) -> str:
+    unit = candidate.unit
+    return request.index.chunks[unit.position].text[unit.start : unit.end]
 
 
 def citation_for(hit: Hit, n: int, quote: str) -> Citation:
@@ -195,22 +144,8 @@ def citation_for(hit: Hit, n: int, quote: str) -> Citation:
     )
 
 
-def _compose(
-    request: GenerationRequest, chosen: list[_Sentence], markers: list[int], as_list: bool
-) -> str:
-    lang = request.language
-    parts = [prompts.render("cao_scope", lang)] if request.cao_scope else []
-    if as_list and len(chosen) > 1:
-        parts.append(prompts.render("list_intro", lang))
-        parts.append("\n".join(f"- {s.text} [{n}]" for s, n in zip(chosen, markers, strict=True)))
-    else:
-        intro = prompts.render("answer_intro", lang)
-        body = " ".join(f"{s.text} [{n}]" for s, n in zip(chosen, markers, strict=True))
-        parts.append(f"{intro}\n{body}" if intro else body)
-    return "\n\n".join(parts)
-
-
-def _refusal(request: GenerationRequest) -> str:
+def refusal_text(request: GenerationRequest) -> str:
+    """'Not in the documents', why (a cao entitlement), and the closest documents by name."""
     text = prompts.render("refusal", request.language)
     if request.entitlement:
         text = f"{text} {prompts.render('entitlement', request.language)}"
@@ -220,11 +155,21 @@ def _refusal(request: GenerationRequest) -> str:
     return text
 
 
-GENERATORS: dict[str, Callable[[], Generator]] = {"extractive": ExtractiveGenerator}
+def _legacy() -> Generator:
+    from rag.legacy_answer import SentenceGenerator
+
+    return SentenceGenerator()
 
 
-def make_generator(name: str) -> Generator:
-    """The generator registered under `name` (`extractive` is the embedded default)."""
+GENERATORS: dict[str, Callable[[Path | None], Generator]] = {
+    "extractive": lambda path: UnitGenerator(path=path),
+    "sentences": lambda path: _legacy(),
+}
+
+
+def make_generator(name: str, model_path: Path | None = None) -> Generator:
+    """The generator registered under `name`: `extractive` (default, units + learned ranker)
+    or `sentences` (the first version, kept for comparison)."""
     if name not in GENERATORS:
         raise ConfigurationError(f"unknown generator '{name}' (known: {', '.join(GENERATORS)})")
-    return GENERATORS[name]()
+    return GENERATORS[name](model_path)

@@ -9,6 +9,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from rag import prompts
 from rag.answer import GenerationRequest, citation_for, make_generator
+from rag.bm25 import tokenize
 from rag.config import Settings
 from rag.embeddings import make_embedder
 from rag.errors import (
@@ -18,8 +19,10 @@ from rag.errors import (
     InvalidQuestionError,
     RequestTooLargeError,
 )
+from rag.glossary import dutch_terms
 from rag.index import Index, open_index
 from rag.ingest import IngestReport, ingest
+from rag.kinds import question_kind
 from rag.language import detect_language
 from rag.library import discard_upload, remove_document, store_upload
 from rag.models import Answer, Filters, Turn
@@ -35,7 +38,7 @@ class Assistant:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings.embedder)
         self.retriever = make_retriever(settings.retriever, settings.rrf_k)
-        self.generator = make_generator(settings.generator)
+        self.generator = make_generator(settings.generator, settings.ranker_path)
         self._data = DataDir(settings.data_dir)
         self._index: Index | None = None
 
@@ -103,12 +106,34 @@ class Assistant:
     ) -> Answer:
         """Answer `question` from the documents, with citations, or say they don't hold it."""
         started = time.perf_counter()
+        request = self.prepare(question, history or [], filters)
+        retrieved_at = time.perf_counter()
+        generated = self.generator.generate(request)
+        done = time.perf_counter()
+        return Answer(
+            answer=generated.answer,
+            answerable=generated.answerable,
+            language=request.language,
+            citations=generated.citations,
+            retrieved=[citation_for(h, i + 1, "") for i, h in enumerate(request.hits)],
+            timings_ms={
+                "retrieve": _ms(started, retrieved_at),
+                "answer": _ms(retrieved_at, done),
+                "total": _ms(started, done),
+            },
+            backend=self.backend,
+        )
+
+    def prepare(
+        self, question: str, history: list[Turn], filters: Filters | None = None
+    ) -> GenerationRequest:
+        """Check and read the question and retrieve its passages: all the answer step needs."""
         question = self._check(question)
         language = detect_language(question)
         history = self._check_history(history, language)
         index = self.index()
         scope = self._scope(question, index, filters)
-        reading = self._read(question, history or [], index)
+        reading = self._read(question, language, history, index)
         query = Query(
             reading.text,
             _as_list(reading.vector),
@@ -117,24 +142,7 @@ class Assistant:
             _as_list(reading.focus_vector),
         )
         hits = self.retriever.retrieve(index, query)[: self.settings.top_k]
-        retrieved_at = time.perf_counter()
-        generated = self.generator.generate(
-            self._request(question, language, hits, index, reading, scope)
-        )
-        done = time.perf_counter()
-        return Answer(
-            answer=generated.answer,
-            answerable=generated.answerable,
-            language=language,
-            citations=generated.citations,
-            retrieved=[citation_for(h, i + 1, "") for i, h in enumerate(hits)],
-            timings_ms={
-                "retrieve": _ms(started, retrieved_at),
-                "answer": _ms(retrieved_at, done),
-                "total": _ms(started, done),
-            },
-            backend=self.backend,
-        )
+        return self._request(question, language, hits, index, reading, scope)
 
     def _scope(self, question: str, index: Index, filters: Filters | None) -> "_Scope":
         """Allowed documents; without a cao text, cao questions go to the cao parties' documents."""
@@ -145,10 +153,15 @@ class Assistant:
             allowed = self._cao_parties(index, allowed)
         return _Scope(allowed, cao_scope, cao_scope and entitlement)
 
-    def _read(self, question: str, history: list[Turn], index: Index) -> "_Reading":
-        """The text to search for (follow-up context, typos fixed), its focus and embeddings."""
-        text = index.corrector.correct_text(retrieval_text(question, history))
+    def _read(self, question: str, language: str, history: list[Turn], index: Index) -> "_Reading":
+        """The text to search for (follow-up context, typos fixed), its focus and embeddings.
+
+        An English question also searches with the Dutch terms of the glossary, so keyword
+        search finds what its Dutch twin finds."""
+        text = index.corrector.correct_text(retrieval_text(question, history, index))
         vector = self._embed(text)
+        if language == "en":
+            text = f"{text} {dutch_terms(text)}".strip()
         focus_text, focus_terms = focus(text, index)
         focus_vector = vector if focus_text == text else self._embed(focus_text)
         return _Reading(text, vector, focus_terms, focus_vector)
@@ -165,7 +178,7 @@ class Assistant:
         s = self.settings
         return GenerationRequest(
             question,
-            detect_language(question),
+            language,
             hits,
             index,
             reading.focus_vector,
@@ -175,6 +188,8 @@ class Assistant:
             s.refusal_threshold,
             s.refusal_english_allowance,
             s.refusal_quantity_coverage,
+            question_kind(question),
+            set(tokenize(question)),
         )
 
     def _check(self, question: str) -> str:

@@ -74,11 +74,19 @@ def _parser() -> argparse.ArgumentParser:
         "eval", help="run the evaluation set and write a report", parents=parents
     )
     evaluate.add_argument(
-        "--compare", help="comma-separated configurations: bm25,dense,hybrid,naive"
+        "--compare", help="comma-separated: bm25,dense,hybrid,sentences,naive,lodo"
     )
     evaluate.add_argument("--limit", type=int, help="only the first N items")
+    evaluate.add_argument(
+        "--split", default="test", help="test (reported, default), dev (for tuning) or all"
+    )
     evaluate.add_argument("--output", help="report folder (default evals/reports/<timestamp>)")
     evaluate.set_defaults(func=_delegate("evals.runner", "eval_command"))
+    train = sub.add_parser(
+        "train-ranker", help="train the answer ranker from the training questions", parents=parents
+    )
+    importlib.import_module("rag.train_command").add_arguments(train)
+    train.set_defaults(func=_delegate("rag.train_command", "train_command"))
     return parser
 
 

@@ -41,6 +41,9 @@ class Index:
     def __post_init__(self) -> None:
         self._positions = {chunk.id: i for i, chunk in enumerate(self.chunks)}
         self.sentence_chunk = np.array([row[0] for row in self.sentence_rows], dtype=np.int64)
+        self.rows_by_chunk: dict[int, list[int]] = {}
+        for number, row in enumerate(self.sentence_rows):
+            self.rows_by_chunk.setdefault(row[0], []).append(number)
         self.sentence_tokens = [set(tokenize(self.sentence_text(r))) for r in self.sentence_rows]
         counts = Counter(t for tokens in self.sentence_tokens for t in tokens)
         total = len(self.sentence_tokens) + 1

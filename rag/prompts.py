@@ -11,8 +11,16 @@ REFUSAL = {
     "en": "The loaded documents do not contain an answer to this question.",
 }
 CLOSEST = {
-    "nl": "De passages die er het dichtst bij komen staan hieronder, ter controle: {titles}.",
-    "en": "The closest passages are listed below for you to check: {titles}.",
+    "nl": "Het dichtst bij dit onderwerp komen deze documenten: {titles}.",
+    "en": "The documents closest to this topic are: {titles}.",
+}
+SOURCE_HEADER = {
+    "nl": "**{organisations}{year}**, {title}:",
+    "en": "**{organisations}{year}**, {title} (quoted in Dutch):",
+}
+QUOTED_FROM = {
+    "nl": "Uit {title} ({organisations}{year}):",
+    "en": "According to {title} ({organisations}{year}), in Dutch:",
 }
 CAO_SCOPE = {
     "nl": "Er is geen cao-tekst geladen, dus wat de cao zelf bepaalt staat niet in de documenten. "
@@ -62,6 +70,8 @@ NO_INDEX = {
 TEMPLATES: dict[str, dict[str, str]] = {
     "refusal": REFUSAL,
     "closest": CLOSEST,
+    "source_header": SOURCE_HEADER,
+    "quoted_from": QUOTED_FROM,
     "cao_scope": CAO_SCOPE,
     "entitlement": ENTITLEMENT,
     "list_intro": LIST_INTRO,

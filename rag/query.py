@@ -6,9 +6,27 @@ from rag.bm25 import tokenize
 from rag.index import Index
 from rag.models import Turn
 
+# The cao itself, not the cao parties ("cao-partijen") writing in their own agenda.
 _CAO = re.compile(
-    r"\b(cao|cao's|collectieve arbeidsovereenkomst|collective (labour )?agreement)\b", re.IGNORECASE
+    r"\b(cao(?!-?\s?(partij|partner|tafel|overleg))|cao's|collectieve arbeidsovereenkomst|"
+    r"collective (labour )?agreement)\b",
+    re.IGNORECASE,
 )
+# What a provision says or grants: "wat zegt/regelt de cao over", "staat er in de cao".
+_PROVISION = re.compile(
+    r"\b(zegt|zeggen|regelt|regelen|bepaalt|staat|staan|afgesproken|afspraken|recht|"
+    r"says?|provides?|rules?|entitle\w*|in de cao|in the cao)\b",
+    re.IGNORECASE,
+)
+_DEMONSTRATIVE = re.compile(r"\b(die|dat|deze|dit|daar\w*|hier\w*|that|this|these|those)\b", re.I)
+# Verbs and fillers of a follow-up that carry no subject of their own.
+_NO_SUBJECT = set(
+    tokenize(
+        "willen wil doen doet bedoel bedoelen meer over precies dan nog ook meer noemen "
+        "want wants do does mean more about else"
+    )
+)
+_MAX_HISTORY_CHARS = 500
 _FOLLOW_UP = re.compile(
     r"^(en|maar|ook|and|but|what about)\b|\b(ze|zij|hun|hen|dit|dat|daar\w*|hier\w*|they|them|"
     r"their|it|that|this)\b",
@@ -24,12 +42,29 @@ _ENTITLEMENT = re.compile(
 )
 
 
-def retrieval_text(question: str, history: list[Turn]) -> str:
-    """The question, preceded by the last user turn when it reads as a follow-up."""
+def retrieval_text(question: str, history: list[Turn], index: Index) -> str:
+    """What to search for: the follow-up's own words decide, the history resolves references.
+
+    A follow-up with a subject of its own ("En wat willen ze met kennismigranten?") keeps it
+    and only borrows the names (organisations, documents) of the last question; one without
+    ("En waarom?", "Hoeveel is dat?") or one that points at "die regeling" reads the last
+    question too.
+    """
     earlier = [t.content for t in history if t.role == "user" and t.content.strip()]
     if not earlier or not is_follow_up(question):
         return question
-    return f"{earlier[-1]} {question}"
+    last = earlier[-1][:_MAX_HISTORY_CHARS]
+    own = set(tokenize(question)) - index.naming_terms - _NO_SUBJECT
+    if not own or _points_back(question):
+        return f"{last} {question}"
+    names = [w for w in _WORD.findall(last) if set(tokenize(w)) & index.naming_terms]
+    return " ".join([question, *dict.fromkeys(names)])
+
+
+def _points_back(question: str) -> bool:
+    """'die regeling', 'dat plan': a demonstrative in front of the subject."""
+    words = question.lower().split()
+    return any(_DEMONSTRATIVE.fullmatch(w) for w in words[:-1]) and len(words) <= 8
 
 
 def is_follow_up(question: str) -> bool:
@@ -55,7 +90,8 @@ def focus(text: str, index: Index) -> tuple[str, set[str]]:
 
 
 def asks_about_cao(question: str) -> bool:
-    return bool(_CAO.search(question))
+    """The question asks what the cao itself provides (not what the cao parties write)."""
+    return bool(_CAO.search(question)) and bool(_PROVISION.search(question))
 
 
 def asks_for_entitlement(question: str) -> bool:

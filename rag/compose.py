@@ -1,0 +1,138 @@
+"""Answer shapes: which ranked units to quote for a kind of question, and how to lay them out.
+
+- fact and number questions: the best unit (the one holding the number), plus a close second;
+- list questions: the whole list, one item per line, each cited;
+- explanations ("waarom", "hoe"): 2-4 units of the passage that argues it, in document order;
+- positions, and answers drawn from several documents: grouped per source, organisation(s)
+  and year in bold, the best 1-2 units each.
+Every quoted line ends in its [n] marker; lines without one are framing from `rag.prompts`.
+"""
+
+from rag import prompts
+from rag.answer import Generated, GenerationRequest, Scored, citation_for
+from rag.bm25 import tokenize
+from rag.retrieve import Hit
+from rag.structure import BULLET
+
+_DEFAULTS = {"ratio": 0.5, "floor": 0.15, "max_units": 2, "max_documents": 4, "max_explain": 4}
+
+
+def compose(
+    request: GenerationRequest, ranked: list[Scored], selection: dict[str, float]
+) -> Generated:
+    """The answer text and its citations for the chosen units."""
+    s = {**_DEFAULTS, **selection}
+    eligible = _eligible(ranked, s)
+    if request.kind == "position" or len({_doc(u) for u in eligible}) > 1:
+        groups = _by_document(eligible, s)
+    elif request.kind == "list":
+        groups = [_list_units(ranked, eligible, s)]
+    elif request.kind == "explanation":
+        groups = [_explanation(ranked, s)]
+    else:
+        groups = [eligible[: int(s["max_units"])]]
+    return _render(request, groups, grouped=len(groups) > 1 or request.kind == "position")
+
+
+def _eligible(ranked: list[Scored], s: dict[str, float]) -> list[Scored]:
+    best = ranked[0].probability
+    bar = max(s["floor"], s["ratio"] * best)
+    return _distinct([ranked[0]] + [u for u in ranked[1:] if u.probability >= bar])
+
+
+def _distinct(units: list[Scored]) -> list[Scored]:
+    """Drop units that repeat a chosen one (overlapping spans, or chunk-overlap duplicates)."""
+    chosen: list[Scored] = []
+    for unit in units:
+        if not any(_overlaps(unit, c) for c in chosen):
+            chosen.append(unit)
+    return chosen
+
+
+def _overlaps(a: Scored, b: Scored) -> bool:
+    ua, ub = a.candidate.unit, b.candidate.unit
+    if ua.position == ub.position and ua.start < ub.end and ub.start < ua.end:
+        return True
+    ta, tb = set(tokenize(a.text)), set(tokenize(b.text))
+    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
+
+
+def _doc(unit: Scored) -> str:
+    return unit.document_id
+
+
+def _by_document(eligible: list[Scored], s: dict[str, float]) -> list[list[Scored]]:
+    groups: dict[str, list[Scored]] = {}
+    for unit in eligible:
+        group = groups.setdefault(_doc(unit), [])
+        if len(group) < 2:
+            group.append(unit)
+    return list(groups.values())[: int(s["max_documents"])]
+
+
+def _list_units(ranked: list[Scored], eligible: list[Scored], s: dict[str, float]) -> list[Scored]:
+    """The best list unit that ranks close to the top, else the eligible units as items."""
+    bar = s["ratio"] * ranked[0].probability
+    for unit in ranked[:5]:
+        if unit.candidate.unit.kind == "list" and unit.probability >= bar:
+            return [unit]
+    return eligible[:4]
+
+
+def _explanation(ranked: list[Scored], s: dict[str, float]) -> list[Scored]:
+    best = ranked[0]
+    same = [
+        u
+        for u in ranked
+        if u.candidate.unit.position == best.candidate.unit.position and u.probability >= s["floor"]
+    ]
+    chosen = _distinct([best, *same])[: int(s["max_explain"])]
+    return sorted(chosen, key=lambda u: u.candidate.unit.start)
+
+
+def _render(request: GenerationRequest, groups: list[list[Scored]], grouped: bool) -> Generated:
+    lang = request.language
+    parts = [prompts.render("cao_scope", lang)] if request.cao_scope else []
+    citations = []
+    for group in groups:
+        hit = request.hits[group[0].candidate.hit_rank]
+        lines = [_source_line(hit, lang, "source_header")] if grouped else []
+        for unit in group:
+            n = len(citations) + 1
+            citations.append(citation_for(request.hits[unit.candidate.hit_rank], n, unit.text))
+            if lang == "en" and not grouped:
+                lines.append(
+                    _source_line(request.hits[unit.candidate.hit_rank], lang, "quoted_from")
+                )
+            lines.extend(quote_lines(unit.text, n))
+        parts.append("\n".join(lines))
+    return Generated("\n\n".join(parts), True, citations)
+
+
+def _source_line(hit: Hit, language: str, template: str) -> str:
+    chunk = hit.chunk
+    organisations = ", ".join(chunk.organisations) or chunk.title
+    year = f", {chunk.year}" if chunk.year else ""
+    return prompts.render(
+        template, language, organisations=organisations, year=year, title=chunk.title
+    )
+
+
+def quote_lines(text: str, n: int) -> list[str]:
+    """A unit as answer lines: prose joined on one line, each list item on its own, all cited."""
+    lines: list[str] = []
+    prose: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith(BULLET):
+            if prose:
+                lines.append(" ".join(f"{p} [{n}]" for p in prose))
+                prose = []
+            lines.append(f"- {line[len(BULLET) :].strip()} [{n}]")
+        else:
+            prose.append(line)
+    if prose:
+        lines.append(" ".join(f"{p} [{n}]" for p in prose))
+    return lines

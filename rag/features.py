@@ -1,0 +1,200 @@
+"""Features of evidence units and of whole questions, shared by training and answering.
+
+Unit features say how well one unit answers the question (dense similarity, idf-weighted
+term coverage, its passage's rank and keyword score, numbers for number questions, lists
+for list questions). Question features say whether the documents hold an answer at all.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.bm25 import tokenize
+from rag.index import Index
+from rag.kinds import has_number
+from rag.retrieve import Hit
+from rag.units import Unit, units_of_chunk
+
+UNIT_FEATURES = (
+    "dense_anchor",
+    "dense_max",
+    "dense_gap",
+    "coverage_anchor",
+    "coverage_unit",
+    "coverage_gap",
+    "passage_rank",
+    "passage_fused",
+    "passage_keyword",
+    "log_words",
+    "is_list",
+    "list_question_list",
+    "quantity_number",
+    "quantity_no_number",
+    "incomplete",
+    "context",
+    "english",
+    "document_named",
+)
+QUESTION_FEATURES = (
+    "best_logit",
+    "second_logit",
+    "best_dense",
+    "best_coverage",
+    "unseen_terms",
+    "top_keyword",
+    "entitlement",
+    "english",
+    "quantity_best_number",
+    "missing_top3",
+    "max_missing",
+    "best_passage_coverage",
+)
+
+
+@dataclass
+class Candidate:
+    """A unit of one retrieved passage (`hit_rank` into the request's hits)."""
+
+    unit: Unit
+    hit_rank: int
+
+
+@dataclass
+class Evidence:
+    """What the features read: the ranked passages and the question's focus."""
+
+    index: Index
+    hits: list[Hit]
+    focus_vector: np.ndarray | None
+    focus_terms: set[str]
+    question_terms: set[str]
+    kind: str
+    english: bool
+    entitlement: bool
+
+
+def candidates(evidence: Evidence) -> list[Candidate]:
+    """The distinct units of the retrieved passages, in passage order."""
+    found: list[Candidate] = []
+    for rank, hit in enumerate(evidence.hits):
+        position = evidence.index.position(hit.chunk.id)
+        seen: set[tuple[int, int]] = set()
+        for unit in units_of_chunk(evidence.index, position):
+            if (unit.start, unit.end) not in seen:
+                seen.add((unit.start, unit.end))
+                found.append(Candidate(unit, rank))
+    return found
+
+
+def unit_matrix(evidence: Evidence, cands: list[Candidate]) -> np.ndarray:
+    """One row of `UNIT_FEATURES` per candidate."""
+    if not cands:
+        return np.zeros((0, len(UNIT_FEATURES)))
+    index = evidence.index
+    sims = _sentence_similarities(evidence)
+    weight = sum(index.idf.get(t, index.unseen_idf) for t in evidence.focus_terms) or 1.0
+    top_fused = max(h.score for h in evidence.hits) or 1.0
+    top_keyword = max([h.keyword or 0.0 for h in evidence.hits] + [1e-9])
+    named = _named_documents(index, frozenset(evidence.question_terms))
+    rows = []
+    for cand in cands:
+        unit, hit = cand.unit, evidence.hits[cand.hit_rank]
+        tokens = set().union(*(index.sentence_tokens[r] for r in unit.rows))
+        numbered = has_number(index.chunks[unit.position].text[unit.start : unit.end])
+        quantity = evidence.kind == "quantity"
+        rows.append(
+            [
+                float(sims[unit.anchor]),
+                float(max(sims[r] for r in unit.rows)),
+                0.0,
+                _coverage(index, evidence.focus_terms, index.sentence_tokens[unit.anchor], weight),
+                _coverage(index, evidence.focus_terms, tokens, weight),
+                0.0,
+                1.0 / (1 + cand.hit_rank),
+                hit.score / top_fused,
+                (hit.keyword or 0.0) / top_keyword,
+                math.log1p(unit.end - unit.start) / 5,
+                float(unit.kind == "list"),
+                float(unit.kind == "list" and evidence.kind == "list"),
+                float(quantity and numbered),
+                float(quantity and not numbered),
+                float(not unit.complete),
+                float(unit.kind == "context"),
+                float(evidence.english),
+                float(hit.chunk.document_id in named),
+            ]
+        )
+    matrix = np.asarray(rows, dtype=np.float64)
+    matrix[:, 2] = matrix[:, 1] - matrix[:, 1].max()
+    matrix[:, 5] = matrix[:, 4] - matrix[:, 4].max()
+    return matrix
+
+
+def question_vector(
+    evidence: Evidence, matrix: np.ndarray, logits: np.ndarray, numbered: bool
+) -> np.ndarray:
+    """`QUESTION_FEATURES` of the question, from its ranked units (`logits`, best first)."""
+    index = evidence.index
+    weight = sum(index.idf.get(t, index.unseen_idf) for t in evidence.focus_terms) or 1.0
+    unseen = sum(index.unseen_idf for t in evidence.focus_terms if t not in index.idf) / weight
+    ordered = np.sort(logits)[::-1] if len(logits) else np.array([-10.0])
+    best = int(np.argmax(logits)) if len(logits) else -1
+    return np.asarray(
+        [
+            float(ordered[0]),
+            float(ordered[1]) if len(ordered) > 1 else float(ordered[0]),
+            float(matrix[best, 1]) if best >= 0 else 0.0,
+            float(matrix[best, 4]) if best >= 0 else 0.0,
+            unseen,
+            math.log1p(max([h.keyword or 0.0 for h in evidence.hits] + [0.0])),
+            float(evidence.entitlement),
+            float(evidence.english),
+            float(evidence.kind == "quantity" and numbered),
+            *_missing(evidence, weight),
+        ]
+    )
+
+
+def _missing(evidence: Evidence, weight: float) -> list[float]:
+    """How much of the question the best passages leave out: the idf-weighted share of focus
+    terms in none of the top three, the rarest such term, and the top passage's coverage."""
+    index = evidence.index
+    passages = [_passage_tokens(index, index.position(h.chunk.id)) for h in evidence.hits[:3]]
+    present = set().union(*passages) if passages else set()
+    absent = [index.idf.get(t, index.unseen_idf) for t in evidence.focus_terms - present]
+    top = passages[0] if passages else set()
+    return [
+        sum(absent) / weight,
+        max(absent, default=0.0) / index.unseen_idf,
+        _coverage(index, evidence.focus_terms, top, weight),
+    ]
+
+
+def _passage_tokens(index: Index, position: int) -> set[str]:
+    return set().union(*(index.sentence_tokens[r] for r in index.rows_by_chunk.get(position, [])))
+
+
+def _sentence_similarities(evidence: Evidence) -> np.ndarray:
+    index = evidence.index
+    if evidence.focus_vector is None or not len(index.sentence_rows):
+        return np.zeros(len(index.sentence_rows))
+    return np.asarray(index.sentence_vectors @ evidence.focus_vector, dtype=np.float64)
+
+
+def _coverage(index: Index, focus: set[str], tokens: set[str], weight: float) -> float:
+    return sum(index.idf.get(t, 0.0) for t in focus & tokens) / weight
+
+
+def _named_documents(index: Index, terms: frozenset[str]) -> set[str]:
+    """Documents whose title or organisations the question names ("volgens OOM")."""
+    named = set()
+    for doc, info in index.state.get("documents", {}).items():
+        text = f"{info.get('title', '')} {' '.join(info.get('organisations', []))}"
+        if terms & (set(tokenize(text)) - _COMMON):
+            named.add(doc)
+    return named
+
+
+# Title words shared by many documents say nothing about which one is named.
+_COMMON = frozenset(tokenize("nederland nationaal akkoord position paper plan agenda sector"))

@@ -1,0 +1,47 @@
+"""What kind of answer a question asks for: a fact or number, a list, positions, an explanation.
+
+The kind picks the answer's shape (`rag.compose`) and is a feature of the unit ranker.
+"""
+
+import re
+
+KINDS = ("fact", "quantity", "list", "position", "explanation")
+
+_QUANTITY = re.compile(
+    r"\b(hoeveel|hoe (hoog|groot|lang|veel|oud|vaak)|wat kost|welk (percentage|bedrag|jaar)|"
+    r"in welk jaar|wanneer|wie|how (many|much|high|long|old|often)|what percentage|"
+    r"which year|when|who)\b",
+    re.IGNORECASE,
+)
+_LIST = re.compile(
+    r"\b(welke|noem|opsomming|wat zijn (de|hun)|wat voor|lijst|onderdelen|punten|"
+    r"which|list|what are (the|their)|name the)\b",
+    re.IGNORECASE,
+)
+_POSITION = re.compile(
+    r"\b(vind\w*|willen|wil|wensen|standpunt\w*|pleit\w*|roep\w* op|vragen .* van|"
+    r"mening|visie|positie|vergelijk\w*|verschil\w*|eens|think|want|position|view|propose|"
+    r"call for|compare|differ\w*)\b",
+    re.IGNORECASE,
+)
+_EXPLANATION = re.compile(
+    r"^\s*(waarom|hoe\b(?! (hoog|groot|lang|veel|oud|vaak))|why|how)\b", re.IGNORECASE
+)
+_NUMBER = re.compile(r"\d")
+
+
+def question_kind(question: str) -> str:
+    """One of `KINDS`; a number or date question beats a list, a list beats a position."""
+    if _QUANTITY.search(question):
+        return "quantity"
+    if _LIST.search(question):
+        return "list"
+    if _POSITION.search(question):
+        return "position"
+    if _EXPLANATION.search(question):
+        return "explanation"
+    return "fact"
+
+
+def has_number(text: str) -> bool:
+    return bool(_NUMBER.search(text))
