@@ -1,12 +1,18 @@
-"""Structure-aware chunking: whole sentences, headings carried as `section`, small overlap."""
+"""Structure-aware chunking: whole sentences, headings carried as `section`, small overlap.
+
+A "sentence" longer than `max_words` (text without punctuation, a table dump) is cut between
+words into pieces of `target_words`, so no chunk grows without bound."""
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from rag.cleaning import CleanDocument
 from rag.language import detect_language
 from rag.models import Chunk, DocumentMeta
 from rag.structure import is_heading, split_sentences
+
+_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -31,11 +37,11 @@ def chunk_document(
 ) -> list[Chunk]:
     """Cut a cleaned document into chunks that never split a sentence."""
     options = options or ChunkingOptions()
-    groups = _group_units(_units(doc.text), options)
+    groups = _group_units(_units(doc.text, options), options)
     return [_make_chunk(doc, meta, group, index) for index, group in enumerate(groups)]
 
 
-def _units(text: str) -> list[_Unit]:
+def _units(text: str, options: ChunkingOptions) -> list[_Unit]:
     """Sentences with the heading they fall under; headings themselves are not units."""
     units: list[_Unit] = []
     section = ""
@@ -45,9 +51,21 @@ def _units(text: str) -> list[_Unit]:
             section = line.strip()
         else:
             for start, end in split_sentences(line, position):
-                units.append(_Unit(start, end, len(text[start:end].split()), section))
+                words = len(text[start:end].split())
+                if words > options.max_words:
+                    units.extend(_pieces(text, start, end, options.target_words, section))
+                else:
+                    units.append(_Unit(start, end, words, section))
         position += len(line) + 1
     return units
+
+
+def _pieces(text: str, start: int, end: int, size: int, section: str) -> list[_Unit]:
+    """An overlong sentence cut between words into units of at most `size` words."""
+    words = [match.span() for match in _WORD.finditer(text, start, end)]
+    size = max(size, 1)
+    batches = [words[i : i + size] for i in range(0, len(words), size)]
+    return [_Unit(batch[0][0], batch[-1][1], len(batch), section) for batch in batches]
 
 
 def _group_units(units: list[_Unit], options: ChunkingOptions) -> list[list[_Unit]]:

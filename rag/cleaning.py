@@ -1,5 +1,6 @@
 """Turn raw extracted text into clean running text: ligatures, hyphenation, bullets, footnotes."""
 
+import bisect
 import math
 import re
 import unicodedata
@@ -12,6 +13,14 @@ from rag.structure import BULLET, is_heading
 
 PAGE_BREAK = "\f"
 _JUNK = re.compile("[\u00ad\u200b\u200c\u200d\ufeff\ufffd\ue000-\uf8ff]")
+# Control characters other than tab, newline and the form feed that marks a page break; the
+# invisible direction and format marks; lone surrogates and non-characters.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u180e\u200e\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufff9-\ufffb\ufffe\uffff\U000e0000-\U000e007f]"
+)
+# Vertical tab (a manual line break in Word exports), NEL and the Unicode line separators.
+_LINE_BREAKS = str.maketrans(dict.fromkeys("\x0b\x85\u2028\u2029", "\n"))
 _BULLET_START = re.compile(r"^[ \t]*(?:[➔→►▶▪■□◦●•∙·✓✔➢➤»]|-(?=\s))[➔→►▶▪■□◦●•∙·✓✔➢➤»\s]*")
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:(?:pagina|page|p\.)\s*)?\d{1,3}(?:\s*(?:/|van|of)\s*\d{1,3})?\s*$", re.IGNORECASE
@@ -20,11 +29,12 @@ _MARKDOWN_HEADING = re.compile(r"^#{1,6} +(\S.*?)(?: +#+)?$")
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 _FOOTNOTE = re.compile(r"\b([^\W\d_]*[a-zà-ÿ]{2})(\d{1,2})(?=[\s.,;:)!?]|$)", re.MULTILINE)
 _UNITS = {"km", "hm", "dm", "cm", "mm"}  # "km2" is an area, not a footnote
-_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n(\f\n)?[ \t]*([^\W\d_]\w*)")
+# The lookbehinds only skip starts inside a word (no match can begin there): linear time.
+_HYPHEN_BREAK = re.compile(r"(?<!\w)(\w+)-[ \t]*\n(\f\n)?[ \t]*([^\W\d_]\w*)")
 _CONJUNCTIONS = {"en", "of", "als", "tot", "noch", "dan"}  # "mbo-, hbo- of wo-diploma"
 # Symbol/Wingdings bullets (private-use code points) that would otherwise vanish as junk.
 _SYMBOL_BULLETS = str.maketrans(dict.fromkeys("\uf0b7\uf0a7\uf0a8\uf076\uf0d8\uf0e0\uf0fc", "•"))
-_SPLIT_WORD = re.compile(r"([a-zà-ÿ]+)[ \t]*\n[ \t]*([a-zà-ÿ]+)")
+_SPLIT_WORD = re.compile(r"(?<![a-zà-ÿ])([a-zà-ÿ]+)[ \t]*\n[ \t]*([a-zà-ÿ]+)")
 _SENTENCE_END = (".", "!", "?", ":", ";")
 _KEEP_HYPHEN_PREFIXES = {
     "mbo",
@@ -63,12 +73,8 @@ class CleanDocument(BaseModel):
     page_starts: list[tuple[int, int]]  # (offset, page number) for PDFs; empty for text files
 
     def page_at(self, offset: int) -> int | None:
-        page = None
-        for start, number in self.page_starts:
-            if start > offset:
-                break
-            page = number
-        return page
+        index = bisect.bisect_right(self.page_starts, offset, key=lambda start: start[0])
+        return self.page_starts[index - 1][1] if index else None
 
 
 def clean_pages(pages: list[Page]) -> CleanDocument:
@@ -98,8 +104,8 @@ def clean_text(text: str) -> str:
 
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _JUNK.sub("", text.translate(_SYMBOL_BULLETS))
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_LINE_BREAKS)
+    return _CONTROL.sub("", _JUNK.sub("", text.translate(_SYMBOL_BULLETS)))
 
 
 def _drop_footnote(match: re.Match[str]) -> str:
@@ -177,43 +183,87 @@ def _keeps_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> bool:
 def _reflow(lines: list[str]) -> str:
     """Join lines broken mid-sentence; keep headings, bullets and paragraphs apart."""
     blocks: list[str] = []
-    current = ""
-    for index, line in enumerate(lines):
-        following = _next_content(lines, index + 1)
+    current = _Block()
+    for line, following in zip(lines, _next_contents(lines), strict=True):
         if not line:
-            if current.strip(f" {PAGE_BREAK}") and not _continues(current, following):
-                blocks.append(current)
-                current = ""
+            if current.has_content and not _continues(current.tail, following):
+                blocks.append(current.pop())
             continue
         if line == PAGE_BREAK:
-            current = f"{current} {PAGE_BREAK}" if current else PAGE_BREAK
+            current.add_page_break()
             continue
-        if _starts_block(line, current, following) and current.strip(f" {PAGE_BREAK}"):
-            blocks.append(current)
-            current = ""
-        current = f"{current} {line}".strip(" ") if current else line
+        if current.has_content and _starts_block(line, current, following):
+            blocks.append(current.pop())
+        current.add_line(line)
         if is_heading(line) and not line.startswith(BULLET) and _heading_context("", following):
-            blocks.append(current)
-            current = ""
-    if current.strip(f" {PAGE_BREAK}") or not blocks:
-        blocks.append(current)
-    elif current:  # trailing empty pages: their breaks close the last block
-        blocks[-1] += f" {current}"
+            blocks.append(current.pop())
+    last = current.pop()
+    if last.strip(f" {PAGE_BREAK}") or not blocks:
+        blocks.append(last)
+    elif last:  # trailing empty pages: their breaks close the last block
+        blocks[-1] += f" {last}"
     return "\n".join(b.strip(" ") for b in blocks if b.strip(f" {PAGE_BREAK}") or PAGE_BREAK in b)
 
 
-def _starts_block(line: str, current: str, following: str) -> bool:
+class _Block:
+    """The paragraph being built, as parts, so that a long one costs linear time.
+
+    It behaves as the string `text` would under `text = line` (when empty),
+    `text = f"{text} {PAGE_BREAK}"` and `text = f"{text} {line}".strip(" ")`."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.has_content = False  # holds more than spaces and page breaks
+
+    def add_page_break(self) -> None:
+        self.parts.append(f" {PAGE_BREAK}" if self.parts else PAGE_BREAK)
+
+    def add_line(self, line: str) -> None:
+        if not self.parts:
+            self.parts.append(line)
+        elif self.parts[0].startswith(" ") or not line.strip(" "):
+            whole = f"{''.join(self.parts)} {line}".strip(" ")  # rare: strip as a whole
+            self.parts = [whole] if whole else []
+        else:
+            self.parts.append(f" {line.rstrip(' ')}")
+        self.has_content = self.has_content or bool(line.strip(f" {PAGE_BREAK}"))
+
+    @property
+    def tail(self) -> str:
+        """The end of the text without trailing spaces and page breaks (the last part)."""
+        for part in reversed(self.parts):
+            if part.strip(f" {PAGE_BREAK}"):
+                return part.rstrip(f" {PAGE_BREAK}")
+        return ""
+
+    def startswith(self, prefix: str) -> bool:
+        head = ""
+        for part in self.parts:
+            head += part
+            if len(head) >= len(prefix):
+                break
+        return head.startswith(prefix)
+
+    def pop(self) -> str:
+        text = "".join(self.parts)
+        self.parts, self.has_content = [], False
+        return text
+
+
+def _starts_block(line: str, current: _Block, following: str) -> bool:
     """A bullet, the first line after a bullet, or a heading between sentences."""
     bullet_ends = current.startswith(BULLET) and not line[0].islower()
-    heading = is_heading(line) and _heading_context(current, following)
+    heading = is_heading(line) and _heading_context(current.tail, following)
     return line.startswith(BULLET) or bullet_ends or heading
 
 
-def _next_content(lines: list[str], start: int) -> str:
-    for line in lines[start:]:
-        if line and line != PAGE_BREAK:
-            return line
-    return ""
+def _next_contents(lines: list[str]) -> list[str]:
+    """For each line, the next line after it that is neither empty nor a page break."""
+    following = [""] * len(lines)
+    for index in range(len(lines) - 1, 0, -1):
+        line = lines[index]
+        following[index - 1] = line if line and line != PAGE_BREAK else following[index]
+    return following
 
 
 def _continues(current: str, following: str) -> bool:

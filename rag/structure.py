@@ -128,8 +128,7 @@ def _line_sentences(line: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(line):
-        before = line[start : match.start()]
-        if _ends_with_abbreviation(before):
+        if _ends_with_abbreviation(line, start, match.start()):
             continue
         spans.append((start, match.start(1)))
         start = match.end()
@@ -137,8 +136,18 @@ def _line_sentences(line: str) -> list[tuple[int, int]]:
     return [_trim(line, s, e) for s, e in spans if line[s:e].strip()]
 
 
-def _ends_with_abbreviation(text: str) -> bool:
-    last = text.rsplit(None, 1)[-1].lower().rstrip(".") if text.strip() else ""
+def _ends_with_abbreviation(line: str, start: int, end: int) -> bool:
+    """Whether the last word of `line[start:end]` is an abbreviation or a single letter.
+
+    Only that word is looked at (not the whole slice), so a line of many abbreviations
+    stays linear."""
+    word_end = end
+    while word_end > start and line[word_end - 1].isspace():
+        word_end -= 1
+    word_start = word_end
+    while word_start > start and not line[word_start - 1].isspace():
+        word_start -= 1
+    last = line[word_start:word_end].lower().rstrip(".")
     return last in _ABBREVIATIONS or bool(re.fullmatch(r"[a-z]", last))
 
 
