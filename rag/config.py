@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     chunk_target_words: int = Field(default=180, ge=40)
     chunk_max_words: int = Field(default=250, ge=60)
     chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
+    # Per-document caps for the readers (a clear error when a document exceeds them).
+    max_document_pages: int = Field(default=2000, ge=1)
+    max_document_chars: int = Field(default=5_000_000, ge=1000)
     host: str = "127.0.0.1"
     port: int = 8000
     api_key: str | None = None
