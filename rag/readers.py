@@ -113,9 +113,12 @@ def _decode_8bit(data: bytes, name: str) -> str:
     non_ascii = len(lenient) - len(lenient.encode("ascii", errors="ignore"))
     if non_ascii - broken > broken:
         return lenient  # UTF-8 with a few damaged bytes: keep the rest readable
+    text = data.decode("cp1252", errors="replace")  # older Windows exports
+    if _control_share(text) > _MAX_CONTROL_SHARE:
+        raise DocumentError(name, "binary file, not text")
     if len(data.translate(None, _ASCII)) > _MAX_HIGH_BYTE_SHARE * len(data):
         raise DocumentError(name, "binary file or unknown text encoding, not text")
-    return data.decode("cp1252", errors="replace")  # older Windows exports
+    return text
 
 
 def _control_share(text: str) -> float:
@@ -171,6 +174,9 @@ def _read_pdf_pages(
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         _unlock(reader, name)
+    declared = _declared_pages(reader)
+    if declared is not None and declared > max_pages:  # before pypdf walks the whole page tree
+        raise DocumentError(name, f"too many pages ({declared}; at most {max_pages} per document)")
     count = len(reader.pages)
     if count > max_pages:
         raise DocumentError(name, f"too many pages ({count}; at most {max_pages} per document)")
@@ -182,6 +188,15 @@ def _read_pdf_pages(
         budget.add_page(len(text))
         pages.append(Page(page=number, text=text))
     return pages
+
+
+def _declared_pages(reader: PdfReader) -> int | None:
+    """The page count the file states in its page tree root (may be wrong; None if absent)."""
+    try:
+        count = reader.trailer["/Root"]["/Pages"]["/Count"]
+    except Exception:  # noqa: BLE001 - the page tree walk reports a broken tree
+        return None
+    return count if isinstance(count, int) else None
 
 
 class _Budget:

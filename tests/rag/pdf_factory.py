@@ -1,5 +1,6 @@
-"""Small fpdf2 helpers that write test PDFs into a folder (pytest's tmp_path)."""
+"""Test PDFs: fpdf2 helpers that write real documents, and raw builders for hostile ones."""
 
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -163,3 +164,39 @@ def text_page(text: str) -> bytes:
     """A content stream body that shows one line of (Latin-1) text."""
     escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
     return stream(TEXT_PAGE % escaped.encode("latin-1"))
+
+
+def deflate_bomb(inflated_bytes: int, block: int = 1 << 20) -> bytes:
+    """A /FlateDecode body of `inflated_bytes` spaces at about 1:1000, built in milliseconds.
+
+    Each block ends with a full flush, so the compressed blocks are byte-identical and can be
+    repeated; the checksum at the end is left out (a reader stops at its limit long before)."""
+    compressor = zlib.compressobj(9)
+    first = compressor.compress(b" " * block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    repeat = compressor.compress(b" " * block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    return first + repeat * (inflated_bytes // block - 1)
+
+
+def nested_arrays_page(depth: int) -> bytes:
+    """A content stream whose TJ operand nests `[` `depth` deep."""
+    return stream(b"BT /F1 12 Tf 72 720 Td " + b"[" * depth + b"(x)" + b"]" * depth + b" TJ ET")
+
+
+def form_xobject_pdf(text: str, repeats: int) -> bytes:
+    """One page that draws a form XObject `repeats` times; the form shows `text`."""
+    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    form = b"BT /F1 12 Tf 72 700 Td (%s) Tj ET" % escaped.encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        stream(
+            form,
+            b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 3 0 R >> >> ",
+        ),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /XObject << /X1 4 0 R >> >> /Contents 6 0 R >>",
+        stream(b"q /X1 Do Q " * repeats),
+    ]
+    return raw_pdf(objects)

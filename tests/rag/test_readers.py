@@ -1,22 +1,31 @@
 """Reading PDF, text and Markdown files into pages, with real generated files."""
 
 import random
+import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from rag.cleaning import clean_pages
+from rag.config import load_settings
 from rag.errors import DocumentError, UnsupportedFileError
-from rag.readers import read_document
+from rag.readers import MAX_DOCUMENT_CHARS, MAX_DOCUMENT_PAGES, read_document
 from tests.rag.pdf_factory import (
+    deflate_bomb,
+    form_xobject_pdf,
     make_encrypted_pdf,
     make_image_only_pdf,
     make_paged_pdf,
     make_pdf,
     make_two_column_pdf,
+    nested_arrays_page,
     new_pdf,
+    raw_pages_pdf,
     scale_pdf,
+    stream,
+    text_page,
     write_lines,
 )
 
@@ -299,3 +308,153 @@ def test_utf8_bom_is_dropped(tmp_path: Path) -> None:
     path = tmp_path / "bom.md"
     path.write_bytes(b"\xef\xbb\xbf# Inleiding\nTekst.")
     assert read_document(path)[0].text.startswith("# Inleiding")
+
+
+# --- hostile and oversized files: a DocumentError with a clear reason, in bounded time ---
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_content_nested_100000_deep_is_too_complex(tmp_path: Path) -> None:
+    path = _write(tmp_path, "diep.pdf", raw_pages_pdf([nested_arrays_page(100_000)]))
+    assert _error(path).reason == "PDF too complex to read (nested too deeply)"
+
+
+def test_decompression_bomb_stops_at_pypdfs_limit_with_bounded_memory(tmp_path: Path) -> None:
+    bomb = deflate_bomb(1 << 30)  # 1 MB that inflates to 1 GB
+    assert len(bomb) < 1_100_000
+    path = _write(tmp_path, "bom.pdf", raw_pages_pdf([stream(bomb, b"/Filter /FlateDecode ")]))
+    tracemalloc.start()
+    try:
+        error = _error(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert error.reason.startswith("PDF too large to read (")
+    assert peak < 300 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+
+
+def test_ten_thousand_pages_exceed_the_page_cap(tmp_path: Path) -> None:
+    data = raw_pages_pdf([text_page("Een pagina over scholing in de techniek.")], pages=10_000)
+    path = _write(tmp_path, "dik.pdf", data)
+    assert len(data) < 2_000_000
+    assert _error(path).reason == "too many pages (10000; at most 2000 per document)"
+
+
+def test_page_cap_is_a_parameter(tmp_path: Path) -> None:
+    data = raw_pages_pdf([text_page("Een pagina over scholing in de techniek.")], pages=30)
+    path = _write(tmp_path, "dertig.pdf", data)
+    assert "at most 29 per document" in _error_with(path, max_pages=29).reason
+    assert [p.page for p in read_document(path, max_pages=30)] == list(range(1, 31))
+    lying = _write(tmp_path, "liegt.pdf", data.replace(b"/Count 30", b"/Count 1"))
+    assert _error_with(lying, max_pages=29).reason == "too many pages (30; at most 29 per document)"
+
+
+def test_character_cap_counts_the_whole_document(tmp_path: Path) -> None:
+    pages = [text_page(f"Pagina {n} gaat over scholing en innovatie.") for n in range(1, 6)]
+    path = _write(tmp_path, "tekst.pdf", raw_pages_pdf(pages))
+    total = sum(len(p.text) for p in read_document(path))
+    reason = _error_with(path, max_chars=total - 1).reason
+    assert reason == f"too much text (more than {total - 1} characters per document)"
+    assert len(read_document(path, max_chars=total)) == 5
+
+
+def test_character_cap_stops_inside_a_page_and_inside_a_form(tmp_path: Path) -> None:
+    # pypdf swallows plain exceptions raised while it extracts a form XObject: the stop holds.
+    path = _write(tmp_path, "vorm.pdf", form_xobject_pdf("Tekst in een formulier.", 200))
+    started = time.monotonic()
+    assert _error_with(path, max_chars=1000).reason.startswith("too much text")
+    assert time.monotonic() - started < 5
+    assert "formulier" in read_document(path, max_chars=10_000)[0].text
+
+
+def test_reading_time_is_bounded(tmp_path: Path) -> None:
+    busy = stream(b"BT /F1 12 Tf 72 720 Td " + b"(woord) Tj 0 -1 Td " * 3000 + b"ET")
+    path = _write(tmp_path, "traag.pdf", raw_pages_pdf([busy], pages=400))
+    started = time.monotonic()
+    reason = _error_with(path, max_seconds=0.3).reason
+    assert reason == "PDF takes too long to read (more than 0.3 seconds)"
+    assert time.monotonic() - started < 10  # reading all 400 pages takes about a minute
+
+
+def test_broken_pdf_reasons_are_short_single_lines(tmp_path: Path) -> None:
+    data = raw_pages_pdf([text_page("Een zin.")]).replace(b"/Pages 2 0 R", b"/Pages 99 0 R")
+    reason = _error(_write(tmp_path, "stuk.pdf", data)).reason
+    assert reason.startswith(("broken PDF (", "PDF holds no text"))
+    assert "\n" not in reason and len(reason) < 200
+
+
+# --- the type comes from the bytes -------------------------------------------------------
+
+
+def test_pdf_bytes_under_a_text_name_are_read_as_pdf(tmp_path: Path, paged_pdf: Path) -> None:
+    for name in ("notitie.txt", "agenda.md", "x.pdf.txt"):
+        path = _write(tmp_path, name, paged_pdf.read_bytes())
+        pages = read_document(path)
+        assert [p.page for p in pages] == [1, 2, 3, 4]
+        assert "%PDF" not in pages[0].text
+
+
+def test_broken_pdf_under_a_text_name_is_not_indexed_as_text(tmp_path: Path) -> None:
+    path = _write(tmp_path, "notitie.md", b"%PDF-1.7\n" + b"stream garbage " * 50)
+    assert _error(path).reason.startswith("broken PDF")
+
+
+def test_pdf_bytes_without_a_suffix_are_read_as_pdf(tmp_path: Path, paged_pdf: Path) -> None:
+    path = _write(tmp_path, "LEESMIJ", paged_pdf.read_bytes())
+    assert len(read_document(path)) == 4
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (bytes(range(1, 256)) * 40, "binary file, not text"),  # no NUL byte, many controls
+        (b"tekst zonder fouten " * 100 + b"\x00", "binary file, not text"),  # NUL at the end
+        (bytes(range(0x80, 0x100)) * 40, "binary file or unknown text encoding, not text"),
+        (b"PK\x03\x04" + b"word/document.xml" * 20, "binary file (ZIP archive or Office document)"),
+        (b"\x89PNG\r\n\x1a\n" + b"IHDR" * 20, "binary file (PNG image), not text"),
+        (b"\xff\xfe" + b"\x00\xd8" * 50, "binary file or unknown text encoding, not text"),
+    ],
+)
+def test_binary_garbage_under_a_text_name_is_refused(
+    tmp_path: Path, data: bytes, reason: str
+) -> None:
+    assert _error(_write(tmp_path, "vreemd.txt", data)).reason.startswith(reason)
+
+
+def test_utf16_text_with_a_byte_order_mark_is_decoded(tmp_path: Path) -> None:
+    text = "Café’s en coöperaties investeren in scholing."
+    path = _write(tmp_path, "windows.txt", text.encode("utf-16"))
+    assert read_document(path)[0].text == text
+
+
+def test_utf8_with_one_damaged_byte_stays_utf8(tmp_path: Path) -> None:
+    data = "Coöperaties en café’s: één aanpak.".encode() + b" \xff " + "Ook daarna één.".encode()
+    text = read_document(_write(tmp_path, "half.txt", data))[0].text
+    assert text.startswith("Coöperaties en café’s: één aanpak.") and "\ufffd" in text
+    assert "Ã" not in text
+
+
+def test_text_character_cap(tmp_path: Path) -> None:
+    path = _write(tmp_path, "lang.md", b"Woord " * 500)
+    assert _error_with(path, max_chars=2999).reason.startswith("too much text (more than 2999")
+    assert len(read_document(path, max_chars=3000)[0].text) == 3000
+    big = _write(tmp_path, "groot.txt", b"x" * 20_000)  # refused from its size, before reading
+    assert _error_with(big, max_chars=1000).reason.startswith("too much text")
+
+
+def test_reader_caps_match_the_settings() -> None:
+    settings = load_settings()
+    assert settings.max_document_pages == MAX_DOCUMENT_PAGES == 2000
+    assert settings.max_document_chars == MAX_DOCUMENT_CHARS == 5_000_000
+
+
+def _error_with(path: Path, **limits: float) -> DocumentError:
+    with pytest.raises(DocumentError) as caught:
+        read_document(path, **limits)  # type: ignore[arg-type]
+    assert caught.value.path == path.name
+    return caught.value
