@@ -116,13 +116,15 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
         for e in exc.errors()
     ]
     if any(
+        e.get("type") == "string_unicode" or BAD_TEXT in str(e.get("msg")) for e in exc.errors()
+    ):
+        return JSONResponse(error_body("invalid_text", text("bad_text", language)), 422)
+    if any(
         tuple(e.get("loc", ()))[1:] == ("question",) and e.get("type") in _BLANK
         for e in exc.errors()
     ):
         message = prompts.render("empty_question", language)
         return JSONResponse(error_body("invalid_question", message, errors), status_code=422)
-    if any(BAD_TEXT in str(e["problem"]) for e in errors):
-        return JSONResponse(error_body("invalid_text", text("bad_text", language)), 422)
     details = "; ".join(f"{e['field'] or 'body'}: {e['problem']}" for e in errors)
     body = error_body("invalid_request", text("invalid_request", language, details=details), errors)
     return JSONResponse(body, status_code=422)

@@ -13,19 +13,27 @@ from api.errors import error_response
 API_PREFIX = "/api"
 
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
 def allowed_methods(router: Router, scope: Scope) -> set[str] | None:
     """None when a route (other than the catch-all UI mount) takes the request; else the
     methods the path does take (empty when no route knows the path)."""
-    methods: set[str] = set()
-    for route in router.routes:
-        if isinstance(route, Mount) and route.path == "":
-            continue  # the UI at `/` matches every path
-        match, _ = route.matches(scope)
+    routes = [r for r in router.routes if not (isinstance(r, Mount) and r.path == "")]
+    partial = False
+    for route in routes:
+        match, _ = route.matches(dict(scope))
         if match == Match.FULL:
             return None
-        if match == Match.PARTIAL:
-            methods |= set(getattr(route, "methods", None) or ())
-    return methods
+        partial = partial or match == Match.PARTIAL
+    if not partial:
+        return set()
+    # Included routers do not list their methods: ask every route with each method instead.
+    return {
+        method
+        for method in METHODS
+        if any(r.matches({**scope, "method": method})[0] == Match.FULL for r in routes)
+    }
 
 
 class RouteGuard:

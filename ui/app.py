@@ -36,6 +36,7 @@ def build_ui(service: Service, uploads: Path | None = None) -> gr.Blocks:
         outputs = [status, timer, table, *filters, delete_choice]
         demo.load(library.status_and_refresh, None, outputs, api_visibility="private")
         timer.tick(library.status_and_refresh, None, outputs, api_visibility="private")
+    library.received = demo.upload_file_set  # only files Gradio's upload route wrote
     return demo
 
 

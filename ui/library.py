@@ -7,6 +7,7 @@ read only from this app's Gradio upload folder (`ui.uploads.received_file`).
 
 import tempfile
 import time
+from collections.abc import MutableSet
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,15 @@ Refresh = tuple[Any, Any, Any, Any, Any, Any, Any]
 class Library:
     """Callbacks of the documents tab around one `Service`."""
 
-    def __init__(self, service: Service, uploads: Path | None = None) -> None:
+    def __init__(
+        self,
+        service: Service,
+        uploads: Path | None = None,
+        received: MutableSet[str] | None = None,
+    ) -> None:
         self.service = service
         self._uploads = uploads
+        self.received = received  # paths Gradio's upload route wrote; None: any in `uploads`
 
     @property
     def uploads(self) -> Path:
@@ -96,7 +103,7 @@ class Library:
         )
         if problem or not path:
             return (problem or text.NO_FILE, gr.skip(), *self.refresh())
-        received = received_file(path, self.uploads)
+        received = received_file(path, self.uploads, self.received)
         if received is None:
             return (text.NOT_RECEIVED, None, *self.refresh())
         progress(0.1, desc=text.PROGRESS_STORE)
@@ -118,6 +125,8 @@ class Library:
             )
         progress(1.0)
         received.unlink(missing_ok=True)  # stored in the data dir now; the copy can go
+        if self.received is not None:
+            self.received.discard(path)
         return (render.upload_result(info), None, *self.refresh())
 
     def delete(self, doc_id: str | None, key: str, request: gr.Request) -> tuple[Any, ...]:

@@ -2,7 +2,9 @@
 
 Gradio writes every file a browser uploads under its upload folder and hands the callback a
 path. A client can name any path in that place (a `FileData` in `/gradio_api/queue/join`), so
-the upload callback reads a file only when its real path lies inside this app's folder.
+the upload callback reads a file only when Gradio's upload route wrote it (a path in the
+Blocks' `upload_file_set`) and its real path lies inside this app's folder. The folder alone
+is not enough: Gradio copies a file a client names into that folder before the callback runs.
 
 Unless `GRADIO_TEMP_DIR` is set, the folder is a fresh temporary one per server process,
 removed when the process ends: uploads do not outlive the server.
@@ -12,6 +14,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 
 _OWN: list[Path] = []
@@ -32,9 +35,14 @@ def upload_dir() -> Path:
     return folder
 
 
-def received_file(path: str | None, folder: Path) -> Path | None:
-    """`path` resolved, when it is a regular file inside `folder` (symbolic links followed);
-    None for anything else, such as `/etc/passwd` or the project's own files."""
+def received_file(
+    path: str | None, folder: Path, received: Collection[str] | None = None
+) -> Path | None:
+    """`path` resolved, when it is a regular file inside `folder` (symbolic links followed)
+    and, given `received`, one of those paths (the files Gradio's upload route wrote).
+
+    None for anything else: `/etc/passwd`, the project's own files, and also a server file
+    that Gradio copied into its folder because a client named it in a `FileData`."""
     if not path:
         return None
     try:
@@ -42,6 +50,8 @@ def received_file(path: str | None, folder: Path) -> Path | None:
     except (OSError, RuntimeError, ValueError):
         return None
     if not resolved.is_relative_to(folder.resolve()) or not resolved.is_file():
+        return None
+    if received is not None and path not in received and str(resolved) not in received:
         return None
     return resolved
 
