@@ -152,10 +152,16 @@ def _ends_with_abbreviation(line: str, start: int, end: int) -> bool:
 
 
 def _trim(line: str, start: int, end: int) -> tuple[int, int]:
+    """The span without surrounding whitespace and without a leading bullet marker."""
+    start, end = _strip_span(line, start, end)
+    if start + len(BULLET) <= end and line.startswith(BULLET, start):
+        start, end = _strip_span(line, start + len(BULLET), end)
+    return start, end
+
+
+def _strip_span(line: str, start: int, end: int) -> tuple[int, int]:
     while start < end and line[start].isspace():
         start += 1
     while end > start and line[end - 1].isspace():
         end -= 1
-    if line.startswith(BULLET, start):
-        start += len(BULLET)
     return start, end
