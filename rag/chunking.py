@@ -1,7 +1,7 @@
 """Structure-aware chunking: whole sentences, headings carried as `section`, small overlap.
 
 A "sentence" longer than `max_words` (text without punctuation, a table dump) is cut between
-words into pieces of `target_words`, so no chunk grows without bound."""
+words into pieces of `target_words` (at most `max_words`), so no chunk grows without bound."""
 
 import hashlib
 import re
@@ -53,11 +53,16 @@ def _units(text: str, options: ChunkingOptions) -> list[_Unit]:
             for start, end in split_sentences(line, position):
                 words = len(text[start:end].split())
                 if words > options.max_words:
-                    units.extend(_pieces(text, start, end, options.target_words, section))
+                    units.extend(_pieces(text, start, end, _piece_words(options), section))
                 else:
                     units.append(_Unit(start, end, words, section))
         position += len(line) + 1
     return units
+
+
+def _piece_words(options: ChunkingOptions) -> int:
+    """Pieces of an overlong sentence: the target size, never above the maximum."""
+    return max(min(options.target_words, options.max_words), 1)
 
 
 def _pieces(text: str, start: int, end: int, size: int, section: str) -> list[_Unit]:

@@ -17,7 +17,7 @@ _JUNK = re.compile("[\u00ad\u200b\u200c\u200d\ufeff\ufffd\ue000-\uf8ff]")
 # invisible direction and format marks; lone surrogates and non-characters.
 _CONTROL = re.compile(
     "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u180e\u200e\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufff9-\ufffb\ufffe\uffff\U000e0000-\U000e007f]"
+    "\u2060-\u206f\ud800-\udfff\ufff9-\ufffb\ufffe\uffff\U000e0000-\U000e007f]"
 )
 # Vertical tab (a manual line break in Word exports), NEL and the Unicode line separators.
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\x0b\x85\u2028\u2029", "\n"))
