@@ -26,6 +26,43 @@ def test_private_use_and_replacement_glyphs_are_removed() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Samen\x00 werken\x07 aan de\x1b[31m toekomst.", "Samen werken aan de[31m toekomst."),
+        ("Een\x7f zin\x80 met\x9f C1-codes.", "Een zin met C1-codes."),
+        (
+            "Omgekeerd \u202egnirts\u202c en \u2066geïsoleerd\u2069.",
+            "Omgekeerd gnirts en geïsoleerd.",
+        ),
+        ("Richting\u200e\u200f en\u2060 verbinding\U000e0041.", "Richting en verbinding."),
+        ("Halve \ud800surrogaat\udfff.", "Halve surrogaat."),
+        ("Tab\tblijft een spatie.", "Tab blijft een spatie."),
+    ],
+)
+def test_control_and_format_characters_are_stripped(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean
+    assert clean_pages([Page(page=None, text=raw)]).text == clean
+
+
+def test_line_separators_become_line_breaks() -> None:
+    raw = "Eerste regel.\x0bTweede regel.\x85Derde.\u2028Vierde.\u2029Vijfde.\r\nZesde.\rZeven."
+    assert clean_text(raw).split("\n") == [
+        "Eerste regel. Tweede regel. Derde. Vierde. Vijfde. Zesde. Zeven."
+    ]
+    assert clean_text("Kop\x0b\x0bDe tekst loopt door.").split("\n") == [
+        "Kop",
+        "De tekst loopt door.",
+    ]
+
+
+def test_control_characters_do_not_move_page_starts() -> None:
+    doc = clean_pages(_pages("Een\x00 pagina\x1f.", "Twee\x0e\x1f.", "Drie\u202e."))
+    assert doc.text == "Een pagina. Twee. Drie."
+    assert doc.page_at(doc.text.index("Twee")) == 2
+    assert doc.page_at(doc.text.index("Drie")) == 3
+
+
 def test_symbol_font_bullets_become_dashes() -> None:
     assert clean_text("\uf0b7 Eerste punt\n\uf0a7 Tweede punt") == "- Eerste punt\n- Tweede punt"
 
