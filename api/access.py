@@ -164,8 +164,10 @@ def require_write(request: Request, key: str | None = Security(api_key_header)) 
         raise denial
 
 
-def require_read(request: Request, key: str | None = Security(api_key_header)) -> None:
-    """FastAPI dependency for asking and listing (a no-op unless a read key is set)."""
+def require_read(request: Request) -> None:
+    """FastAPI dependency for asking and listing (a no-op unless a read key is set; the
+    OpenAPI document declares the key only then, see `api.openapi`)."""
+    key = request.headers.get(API_KEY_HEADER)
     denial = read_denial(key, request.app.state.service.settings)
     if denial is not None:
         raise denial

@@ -11,6 +11,7 @@ from fastapi import FastAPI  # noqa: E402 - the offline environment must be set 
 from api.docs import install_docs  # noqa: E402
 from api.errors import install_error_handlers  # noqa: E402
 from api.middleware import install_middleware  # noqa: E402
+from api.openapi import install_openapi  # noqa: E402
 from api.routes import ask, documents, feedback, health  # noqa: E402
 from api.service import Service  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
@@ -21,8 +22,11 @@ Offline questions and answers with citations over Dutch sector policy documents.
 
 Writes (`POST`/`DELETE /api/documents`) and the feedback export need the API key as header
 `X-API-Key` when `SECTORWIJZER_API_KEY` is set; with no key set they are allowed only from
-loopback (this machine). Error bodies are `{"error", "message", "detail"}`; messages are Dutch
-unless the request prefers English (`Accept-Language: en`).
+loopback (this machine). With `SECTORWIJZER_READ_KEY` set, asking and listing need the read
+key (or the API key) too. Requests that change something, sent by a web page of another site,
+are refused (403). Bodies are bounded (413): questions with history 128 KB, feedback 256 KB,
+uploads 50 MB (settings `SECTORWIJZER_MAX_*`). Error bodies are `{"error", "message",
+"detail"}`; messages are Dutch unless the request prefers English (`Accept-Language: en`).
 """
 
 
@@ -48,6 +52,7 @@ def create_app(
     install_error_handlers(app)
     install_middleware(app)
     install_docs(app)
+    install_openapi(app, lambda: bool(service.settings.read_key))
     for module in (health, ask, documents, feedback):
         app.include_router(module.router)
     if with_ui:

@@ -143,6 +143,8 @@ async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         allowed = (exc.headers or {}).get("Allow", "")
         message = text("method_not_allowed", language, method=request.method, allowed=allowed)
         body = error_body("method_not_allowed", message)
+    elif exc.status_code == 400:
+        body = error_body("invalid_request", text("unreadable_body", language), str(exc.detail))
     else:
         body = error_body("http_error", str(exc.detail))
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)

@@ -98,6 +98,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Voor deze server is een geldige sleutel nodig, ook om te lezen (header X-API-Key).",
         "en": "This server needs a valid key, also for reading (header X-API-Key).",
     },
+    "unreadable_body": {
+        "nl": "Het verzoek kan niet worden gelezen: de opbouw ervan is ongeldig.",
+        "en": "The request cannot be read: it is malformed.",
+    },
     "bad_text": {
         "nl": "Het verzoek is ongeldig: de tekst bevat ongeldige tekens (een losse "
         "UTF-16-surrogaat).",

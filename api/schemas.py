@@ -3,7 +3,7 @@
 import json
 from typing import Any, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.errors import BAD_TEXT
 from rag.feedback import Rating
@@ -28,12 +28,26 @@ class CleanText(BaseModel):
         return self
 
 
+class AskTurn(Turn):
+    """One earlier message of the conversation (types checked strictly)."""
+
+    model_config = ConfigDict(strict=True)
+
+
+class AskFilters(Filters):
+    """Document-level filters; empty fields do not restrict (types checked strictly)."""
+
+    model_config = ConfigDict(strict=True)
+
+
 class AskRequest(CleanText):
     """A question, optionally with the conversation so far and document filters.
 
     The server bounds the history (`SECTORWIJZER_MAX_HISTORY_TURNS`, default 20 turns, and
     `SECTORWIJZER_MAX_TURN_CHARS`, default 4000 characters each) and the whole body
     (`SECTORWIJZER_MAX_ASK_BYTES`, default 128 KB): more is refused with 413."""
+
+    model_config = ConfigDict(strict=True)
 
     question: str = Field(
         min_length=1,
@@ -42,11 +56,11 @@ class AskRequest(CleanText):
         "longer than SECTORWIJZER_MAX_QUESTION_CHARS, default 2000, with 422)",
         examples=[EXAMPLE_QUESTION],
     )
-    history: list[Turn] = Field(
+    history: list[AskTurn] = Field(
         default_factory=list,
         description="Earlier turns, oldest first, for follow-ups",
     )
-    filters: Filters | None = Field(default=None, description="Only search these documents")
+    filters: AskFilters | None = Field(default=None, description="Only search these documents")
 
 
 class DocumentSummary(BaseModel):
@@ -82,17 +96,27 @@ class Deleted(BaseModel):
     deleted: bool = True
 
 
+class FeedbackCitation(Citation):
+    """A citation of the rated answer (types checked strictly)."""
+
+    model_config = ConfigDict(strict=True)
+
+
 class FeedbackAnswer(Answer):
     """The rated answer as the API returned it, within bounds (a record is stored as is)."""
 
+    model_config = ConfigDict(strict=True)
+
     answer: str = Field(max_length=MAX_FEEDBACK_ANSWER_CHARS)
-    citations: list[Citation] = Field(max_length=MAX_FEEDBACK_CITATIONS)
-    retrieved: list[Citation] = Field(max_length=MAX_FEEDBACK_CITATIONS)
+    citations: list[FeedbackCitation] = Field(max_length=MAX_FEEDBACK_CITATIONS)
+    retrieved: list[FeedbackCitation] = Field(max_length=MAX_FEEDBACK_CITATIONS)
 
 
 class FeedbackIn(CleanText):
     """A thumbs up or down on an answer the API returned (the whole body is bounded by
     `SECTORWIJZER_MAX_FEEDBACK_BYTES`, default 256 KB)."""
+
+    model_config = ConfigDict(strict=True)
 
     rating: Rating
     question: str = Field(max_length=MAX_FEEDBACK_QUESTION_CHARS)
