@@ -9,7 +9,7 @@ from api.access import require_read
 from api.routes import service_of
 from api.schemas import AskRequest, ErrorBody
 from api.streaming import answer_events
-from rag.models import Answer
+from rag.models import Answer, Turn
 
 router = APIRouter(prefix="/api", tags=["vragen"], dependencies=[Depends(require_read)])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -28,7 +28,7 @@ def ask(body: AskRequest, request: Request) -> Answer:
     `answerable` is false when the documents hold no answer; `retrieved` lists the passages
     that were considered, best first.
     """
-    return service_of(request).ask(body.question, body.history, body.filters)
+    return service_of(request).ask(body.question, list[Turn](body.history), body.filters)
 
 
 @router.post(
@@ -48,7 +48,7 @@ def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
     A question that cannot be answered at all (empty, too long, no index) gets a JSON error
     response instead of a stream.
     """
-    answer = service_of(request).ask(body.question, body.history, body.filters)
+    answer = service_of(request).ask(body.question, list[Turn](body.history), body.filters)
     return StreamingResponse(
         answer_events(answer),
         media_type="text/event-stream",
