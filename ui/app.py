@@ -164,6 +164,9 @@ def mount_ui(app: FastAPI, service: Service, path: str = "/") -> FastAPI:
     With `SECTORWIJZER_READ_KEY` set, the UI asks for it first (any user name, the read or
     write key as password)."""
     demo = build_ui(service, upload_dir()).queue(default_concurrency_limit=4)
+    # Gradio checks that a callback's input files were uploaded (instead of copying any file a
+    # client names into its cache) only once it counts as launched, which mounting skips.
+    demo.has_launched = True
     settings = service.settings
     return gr.mount_gradio_app(
         app,
