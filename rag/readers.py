@@ -13,12 +13,15 @@ decoded stream, 2,000,000 parsed tokens per content stream, 100,000 page-tree en
 pypdf 7.1) stop decompression bombs and oversized streams before they fill the memory.
 """
 
+import contextlib
 import io
 import math
 import re
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, LimitReachedError
@@ -134,7 +137,8 @@ def read_pdf(
     """One page record per PDF page, in reading order (two-column pages included)."""
     data = _read_bytes(path)
     try:
-        pages = _read_pdf_pages(data, path.name, max_pages, max_chars, max_seconds)
+        with _pdf_limits(max_pages):
+            pages = _read_pdf_pages(data, path.name, max_pages, max_chars, max_seconds)
     except DocumentError:
         raise
     except _Stop as stop:
@@ -177,7 +181,12 @@ def _read_pdf_pages(
     declared = _declared_pages(reader)
     if declared is not None and declared > max_pages:  # before pypdf walks the whole page tree
         raise DocumentError(name, f"too many pages ({declared}; at most {max_pages} per document)")
-    count = len(reader.pages)
+    try:
+        count = len(reader.pages)
+    except LimitReachedError as exc:
+        if "page tree entry limit" not in str(exc):
+            raise
+        raise DocumentError(name, f"too many pages (more than {max_pages} per document)") from None
     if count > max_pages:
         raise DocumentError(name, f"too many pages ({count}; at most {max_pages} per document)")
     budget = _Budget(max_chars, max_seconds)
@@ -190,10 +199,20 @@ def _read_pdf_pages(
     return pages
 
 
+def _pdf_limits(max_pages: int) -> AbstractContextManager[object]:
+    """pypdf's limits for one read: its page tree walk stops soon after `max_pages` pages."""
+    try:
+        from pypdf import apply_configuration  # noqa: PLC0415 - pypdf >= 7
+    except ImportError:  # older pypdf: its default limits apply
+        return contextlib.nullcontext()
+    return apply_configuration(page_tree_maximum_entries=2 * max_pages + 1000)
+
+
 def _declared_pages(reader: PdfReader) -> int | None:
     """The page count the file states in its page tree root (may be wrong; None if absent)."""
+    trailer: Any = reader.trailer
     try:
-        count = reader.trailer["/Root"]["/Pages"]["/Count"]
+        count = trailer["/Root"]["/Pages"]["/Count"]
     except Exception:  # noqa: BLE001 - the page tree walk reports a broken tree
         return None
     return count if isinstance(count, int) else None

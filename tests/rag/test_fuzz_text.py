@@ -108,7 +108,7 @@ def test_clean_pages_keeps_page_offsets_valid(pages: list[str], numbered: bool) 
     offsets = [offset for offset, _ in doc.page_starts]
     assert [number for _, number in doc.page_starts] == list(range(1, len(pages) + 1))
     assert offsets == sorted(offsets) and offsets[0] == 0 and offsets[-1] <= len(doc.text)
-    found = [doc.page_at(offset) for offset in range(len(doc.text) + 1)]
+    found = [doc.page_at(offset) or 0 for offset in range(len(doc.text) + 1)]
     assert found == sorted(found) and set(found) <= set(range(1, len(pages) + 1))
 
 

@@ -350,8 +350,14 @@ def test_page_cap_is_a_parameter(tmp_path: Path) -> None:
     path = _write(tmp_path, "dertig.pdf", data)
     assert "at most 29 per document" in _error_with(path, max_pages=29).reason
     assert [p.page for p in read_document(path, max_pages=30)] == list(range(1, 31))
-    lying = _write(tmp_path, "liegt.pdf", data.replace(b"/Count 30", b"/Count 1"))
+    lying = _write(tmp_path, "liegt.pdf", data.replace(b"/Count 30", b"/Count  1"))
     assert _error_with(lying, max_pages=29).reason == "too many pages (30; at most 29 per document)"
+
+
+def test_a_long_page_tree_stops_soon_after_the_cap(tmp_path: Path) -> None:
+    data = raw_pages_pdf([text_page("Een pagina.")], pages=5000)
+    path = _write(tmp_path, "boom.pdf", data.replace(b"/Count 5000", b"/Count    1"))
+    assert _error_with(path, max_pages=5).reason == "too many pages (more than 5 per document)"
 
 
 def test_character_cap_counts_the_whole_document(tmp_path: Path) -> None:
