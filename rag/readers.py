@@ -4,19 +4,21 @@ Whatever a file holds, `read_document` either returns its pages or raises `Docum
 whose `reason` starts with one of these English prefixes (the API translates them):
 "unsupported file type", "cannot read file", "binary file", "broken PDF", "encrypted PDF",
 "PDF holds no text", "PDF too complex to read", "PDF too large to read",
-"PDF takes too long to read", "too many pages", "too much text".
+"PDF takes too long to read", "too many pages", "too much text", "file too large to read".
 
 Work and memory stay bounded: the type comes from the bytes (a file that starts with `%PDF`
-is a PDF whatever its name), a document may hold at most `max_pages` pages and `max_chars`
-characters, a PDF gets `max_seconds` of reading time, and pypdf's own limits (75 MB per
-decoded stream, 2,000,000 parsed tokens per content stream, 100,000 page-tree entries in
-pypdf 7.1) stop decompression bombs and oversized streams before they fill the memory.
+is a PDF whatever its name), only regular files of at most `MAX_FILE_BYTES` are read, a
+document may hold at most `max_pages` pages and `max_chars` characters, a PDF gets
+`max_seconds` of reading time, and pypdf's own limits (in pypdf 7.1: 75 MB per decoded
+stream, 2,000,000 parsed tokens per content stream; the page tree walk here stops after
+2 * max_pages + 1000 entries) stop decompression bombs and oversized streams early.
 """
 
 import contextlib
 import io
 import math
 import re
+import stat
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -34,6 +36,7 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 MAX_DOCUMENT_PAGES = 2000
 MAX_DOCUMENT_CHARS = 5_000_000
 MAX_PDF_SECONDS = 300.0
+MAX_FILE_BYTES = 512 * 2**20  # read into memory whole; uploads have their own, lower limit
 PDF_MAGIC = b"%PDF"
 _MIN_PDF_CHARS = 20
 _MAX_DETAIL_CHARS = 160
@@ -273,6 +276,8 @@ def _detail(exc: BaseException) -> str:
 def _starts_like_pdf(path: Path) -> bool:
     """Whether the file's first bytes are a PDF header (a read error counts as no)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False  # a pipe or a device could block or never end
         with path.open("rb") as handle:
             return handle.read(len(PDF_MAGIC)) == PDF_MAGIC
     except OSError:
@@ -280,13 +285,23 @@ def _starts_like_pdf(path: Path) -> bool:
 
 
 def _file_size(path: Path) -> int:
+    """The size of a regular file; anything else (missing, a pipe, a device) is an error."""
     try:
-        return path.stat().st_size
+        status = path.stat()
     except OSError as exc:
         raise DocumentError(path.name, f"cannot read file ({exc.strerror or exc})") from exc
+    if not stat.S_ISREG(status.st_mode):
+        raise DocumentError(path.name, "cannot read file (not a regular file)")
+    return status.st_size
 
 
 def _read_bytes(path: Path) -> bytes:
+    size = _file_size(path)
+    if size > MAX_FILE_BYTES:
+        raise DocumentError(
+            path.name,
+            f"file too large to read ({size // 2**20} MB; at most {MAX_FILE_BYTES // 2**20} MB)",
+        )
     try:
         return path.read_bytes()
     except OSError as exc:

@@ -1,6 +1,8 @@
 """Reading PDF, text and Markdown files into pages, with real generated files."""
 
+import os
 import random
+import threading
 import time
 import tracemalloc
 from pathlib import Path
@@ -8,6 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from rag import readers
 from rag.cleaning import clean_pages
 from rag.config import load_settings
 from rag.errors import DocumentError, UnsupportedFileError
@@ -451,6 +454,34 @@ def test_text_character_cap(tmp_path: Path) -> None:
     assert len(read_document(path, max_chars=3000)[0].text) == 3000
     big = _write(tmp_path, "groot.txt", b"x" * 20_000)  # refused from its size, before reading
     assert _error_with(big, max_chars=1000).reason.startswith("too much text")
+
+
+@pytest.mark.parametrize("name", ["pijp.txt", "pijp.pdf", "pijp"])
+def test_a_named_pipe_is_refused_without_blocking(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    os.mkfifo(path)
+    outcome: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            read_document(path)
+        except DocumentError as exc:
+            outcome.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(10)
+    assert not reader.is_alive(), "reading a pipe blocked"
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], UnsupportedFileError) or "not a regular file" in str(outcome[0])
+
+
+def test_files_above_the_byte_limit_are_not_read(
+    tmp_path: Path, paged_pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1000)
+    assert paged_pdf.stat().st_size > 1000
+    assert _error(paged_pdf).reason.startswith("file too large to read (")
 
 
 def test_reader_caps_match_the_settings() -> None:
