@@ -113,6 +113,7 @@ def evidence_of(request: GenerationRequest) -> Evidence:
         request.kind,
         request.language == "en",
         request.entitlement,
+        request.question,
     )
 
 
@@ -149,6 +150,8 @@ def refusal_text(request: GenerationRequest) -> str:
     text = prompts.render("refusal", request.language)
     if request.entitlement:
         text = f"{text} {prompts.render('entitlement', request.language)}"
+    elif request.cao_scope:
+        text = f"{text} {prompts.render('no_cao', request.language)}"
     titles = list(dict.fromkeys(hit.chunk.title for hit in request.hits[:3]))
     if titles:
         text += " " + prompts.render("closest", request.language, titles="; ".join(titles))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rag.cleaning import CleanDocument
 from rag.language import detect_language
 from rag.models import Chunk, DocumentMeta
-from rag.structure import is_heading, split_sentences
+from rag.structure import BULLET, is_heading, split_sentences
 
 _WORD = re.compile(r"\S+")
 
@@ -30,6 +30,8 @@ class _Unit:
     end: int
     words: int
     section: str
+    bullet: bool = False  # a list item
+    lead: bool = False  # ends in a colon: a list or enumeration follows
 
 
 def chunk_document(
@@ -55,7 +57,9 @@ def _units(text: str, options: ChunkingOptions) -> list[_Unit]:
                 if words > options.max_words:
                     units.extend(_pieces(text, start, end, _piece_words(options), section))
                 else:
-                    units.append(_Unit(start, end, words, section))
+                    bullet = line.startswith(BULLET) and start == position + len(BULLET)
+                    lead = text[start:end].rstrip().endswith(":")
+                    units.append(_Unit(start, end, words, section, bullet, lead))
         position += len(line) + 1
     return units
 
@@ -79,7 +83,8 @@ def _group_units(units: list[_Unit], options: ChunkingOptions) -> list[list[_Uni
     for unit in units:
         words = sum(u.words for u in current)
         new_section = bool(current) and unit.section != current[-1].section
-        full = words >= options.target_words or words + unit.words > options.max_words
+        over = words + unit.words > options.max_words
+        full = over or (words >= options.target_words and not _continues_list(current, unit))
         if current and (full or (new_section and words >= options.target_words // 3)):
             groups.append(current)
             keep = options.overlap_sentences if not new_section else 0
@@ -88,6 +93,11 @@ def _group_units(units: list[_Unit], options: ChunkingOptions) -> list[list[_Uni
     if current and (not groups or current != groups[-1][-len(current) :]):
         groups.append(current)
     return groups
+
+
+def _continues_list(current: list[_Unit], unit: _Unit) -> bool:
+    """A list item after its lead-in or a previous item: keep the list in one chunk."""
+    return bool(current) and unit.bullet and (current[-1].bullet or current[-1].lead)
 
 
 def _make_chunk(doc: CleanDocument, meta: DocumentMeta, group: list[_Unit], index: int) -> Chunk:

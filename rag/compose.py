@@ -104,7 +104,7 @@ def _render(request: GenerationRequest, groups: list[list[Scored]], grouped: boo
                 lines.append(
                     _source_line(request.hits[unit.candidate.hit_rank], lang, "quoted_from")
                 )
-            lines.extend(quote_lines(unit.text, n))
+            lines.extend(quote_lines(unit.text, n, unit.candidate.unit.kind == "list"))
         parts.append("\n".join(lines))
     return Generated("\n\n".join(parts), True, citations)
 
@@ -118,13 +118,15 @@ def _source_line(hit: Hit, language: str, template: str) -> str:
     )
 
 
-def quote_lines(text: str, n: int) -> list[str]:
-    """A unit as answer lines: prose joined on one line, each list item on its own, all cited."""
+def quote_lines(text: str, n: int, items_only: bool = False) -> list[str]:
+    """A unit as answer lines: prose joined on one line, each list item on its own, all cited.
+
+    `items_only`: a list whose items each carry a paragraph shows its lead-in and items."""
     lines: list[str] = []
     prose: list[str] = []
-    for raw in text.split("\n"):
+    for number, raw in enumerate(text.split("\n")):
         line = raw.strip()
-        if not line:
+        if not line or (items_only and number and not line.startswith(BULLET)):
             continue
         if line.startswith(BULLET):
             if prose:

@@ -6,6 +6,7 @@ for list questions). Question features say whether the documents hold an answer 
 """
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,17 @@ UNIT_FEATURES = (
     "context",
     "english",
     "document_named",
+    "dense_rank",
+    "coverage_rank",
+    "quantity_number_coverage",
+    "lead_only",
+    "footnote",
+    "position_stance",
+    "bigram_overlap",
+    "passage_dense",
+    "neighbour_dense",
+    "dense_mean",
+    "answer_type",
 )
 QUESTION_FEATURES = (
     "best_logit",
@@ -49,6 +61,15 @@ QUESTION_FEATURES = (
     "missing_top3",
     "max_missing",
     "best_passage_coverage",
+    "quantity_match",
+)
+
+
+_FOOTNOTE = re.compile(r"^\s*(\d{1,2}\)|\[\d+\]|bron:)", re.IGNORECASE)
+_STANCE = re.compile(
+    r"\b(wil|willen|pleit\w*|roep\w*|vragen|vraagt|moet|moeten|nodig|voorstel\w*|zorg(en)? "
+    r"voor|inzetten|streven|ambitie\w*|oproep|kabinet)\b",
+    re.IGNORECASE,
 )
 
 
@@ -72,6 +93,7 @@ class Evidence:
     kind: str
     english: bool
     entitlement: bool
+    question_text: str = ""
 
 
 def candidates(evidence: Evidence) -> list[Candidate]:
@@ -97,11 +119,14 @@ def unit_matrix(evidence: Evidence, cands: list[Candidate]) -> np.ndarray:
     top_fused = max(h.score for h in evidence.hits) or 1.0
     top_keyword = max([h.keyword or 0.0 for h in evidence.hits] + [1e-9])
     named = _named_documents(index, frozenset(evidence.question_terms))
+    bigrams = _bigrams(evidence.question_text)
+    top_dense = max([h.dense or 0.0 for h in evidence.hits] + [1e-9])
     rows = []
     for cand in cands:
         unit, hit = cand.unit, evidence.hits[cand.hit_rank]
         tokens = set().union(*(index.sentence_tokens[r] for r in unit.rows))
-        numbered = has_number(index.chunks[unit.position].text[unit.start : unit.end])
+        text = index.chunks[unit.position].text[unit.start : unit.end]
+        numbered = has_number(text)
         quantity = evidence.kind == "quantity"
         rows.append(
             [
@@ -123,12 +148,74 @@ def unit_matrix(evidence: Evidence, cands: list[Candidate]) -> np.ndarray:
                 float(unit.kind == "context"),
                 float(evidence.english),
                 float(hit.chunk.document_id in named),
+                0.0,
+                0.0,
+                0.0,
+                float(unit.kind != "list" and text.rstrip().endswith(":")),
+                float(bool(_FOOTNOTE.match(text))),
+                float(evidence.kind == "position" and bool(_STANCE.search(text))),
+                _bigram_overlap(bigrams, text),
+                (hit.dense or 0.0) / top_dense,
+                _neighbour(index, unit, sims),
+                float(np.mean([sims[r] for r in unit.rows])),
+                _answer_type(evidence.question_text, text),
             ]
         )
     matrix = np.asarray(rows, dtype=np.float64)
     matrix[:, 2] = matrix[:, 1] - matrix[:, 1].max()
     matrix[:, 5] = matrix[:, 4] - matrix[:, 4].max()
+    matrix[:, 18] = 1.0 / (1.0 + _ranks(matrix[:, 1]))
+    matrix[:, 19] = 1.0 / (1.0 + _ranks(matrix[:, 4]))
+    matrix[:, 20] = matrix[:, 12] * matrix[:, 4]
     return matrix
+
+
+_WHO = re.compile(
+    r"^\s*(wie|who)\b|\b(welke|which) (organisatie|partij|partijen|organisation)", re.I
+)
+_WHEN = re.compile(r"\b(wanneer|welk jaar|in welk jaar|when|which year|sinds wanneer)\b", re.I)
+_WHY = re.compile(r"^\s*(waarom|why)\b", re.I)
+_NAME = re.compile(r"(?<=\w )[A-Z][\w&-]+")
+_DATE = re.compile(
+    r"\b(19|20)\d\d\b|\b(januari|februari|maart|april|mei|juni|juli|augustus|"
+    r"september|oktober|november|december)\b",
+    re.I,
+)
+_CAUSE = re.compile(
+    r"\b(omdat|doordat|daardoor|daarom|want|vanwege|zodat|oorzaak|reden|leidt)\b", re.I
+)
+
+
+def _answer_type(question: str, text: str) -> float:
+    """1 when the unit holds what a wie/wanneer/waarom question asks for (a name, a date, a
+    reason), -1 when it does not, 0 for other questions."""
+    for asks, holds in ((_WHO, _NAME), (_WHEN, _DATE), (_WHY, _CAUSE)):
+        if asks.search(question):
+            return 1.0 if holds.search(text) else -1.0
+    return 0.0
+
+
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    stems = tokenize(text)
+    return set(zip(stems, stems[1:], strict=False))
+
+
+def _bigram_overlap(question: set[tuple[str, str]], text: str) -> float:
+    """Share of the question's adjacent content-word pairs that the unit repeats."""
+    return len(question & _bigrams(text)) / len(question) if question else 0.0
+
+
+def _neighbour(index: Index, unit: Unit, sims: np.ndarray) -> float:
+    """The best similarity of the sentences right around the unit: answers come in clusters."""
+    rows = index.rows_by_chunk.get(unit.position, [])
+    first, last = rows.index(unit.rows[0]), rows.index(unit.rows[-1])
+    around = [rows[i] for i in (first - 1, last + 1) if 0 <= i < len(rows)]
+    return float(max((sims[r] for r in around), default=0.0))
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """0 for the highest value, 1 for the next, ... (ties share the better rank)."""
+    return np.asarray([(values > v).sum() for v in values], dtype=np.float64)
 
 
 def question_vector(
@@ -152,6 +239,7 @@ def question_vector(
             float(evidence.english),
             float(evidence.kind == "quantity" and numbered),
             *_missing(evidence, weight),
+            float(matrix[:, 20].max()) if len(matrix) and evidence.kind == "quantity" else 1.0,
         ]
     )
 

@@ -28,6 +28,11 @@ CAO_SCOPE = {
     "en": "No collective agreement (cao) text is loaded, so what the cao itself provides is not "
     "in the documents. The cao parties do say this in their own documents:",
 }
+NO_CAO = {
+    "nl": "Er is geen cao-tekst geladen, dus wat de cao zelf bepaalt staat niet in de documenten.",
+    "en": "No collective agreement (cao) text is loaded, so what the cao itself provides is not "
+    "in the documents.",
+}
 ENTITLEMENT = {
     "nl": "Concrete arbeidsvoorwaarden (loon, verlof, toeslagen, vergoedingen, premies) staan in "
     "de cao-tekst zelf, en er is geen cao geladen. Voeg de cao toe om dit te kunnen opzoeken.",
@@ -74,6 +79,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "quoted_from": QUOTED_FROM,
     "cao_scope": CAO_SCOPE,
     "entitlement": ENTITLEMENT,
+    "no_cao": NO_CAO,
     "list_intro": LIST_INTRO,
     "answer_intro": ANSWER_INTRO,
     "empty_question": EMPTY_QUESTION,

@@ -62,9 +62,9 @@ def retrieval_text(question: str, history: list[Turn], index: Index) -> str:
 
 
 def _points_back(question: str) -> bool:
-    """'die regeling', 'dat plan': a demonstrative in front of the subject."""
-    words = question.lower().split()
-    return any(_DEMONSTRATIVE.fullmatch(w) for w in words[:-1]) and len(words) <= 8
+    """'die regeling', 'hoeveel kost dat?': a short question that points at the last one."""
+    words = re.findall(r"\w+", question.lower())
+    return any(_DEMONSTRATIVE.fullmatch(w) for w in words) and len(words) <= 8
 
 
 def is_follow_up(question: str) -> bool:

@@ -33,6 +33,6 @@ def train_command(args: argparse.Namespace, settings: Settings) -> int:
         f"unit P@1 in-sample {precision_at_1(examples, model.units):.3f}, "
         f"leave-one-document-out {lodo_precision_at_1(examples):.3f}"
     )
-    print(f"answer threshold {model.threshold:.2f} (leave-one-document-out calibration)")
+    print(f"answer threshold {model.threshold:.2f} (calibrated on 5-fold out-of-fold predictions)")
     print(f"model: {path} ({time.perf_counter() - started:.0f} s)")
     return 0

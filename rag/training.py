@@ -128,9 +128,7 @@ def calibrate(rows: np.ndarray, labels: np.ndarray) -> float:
     """The threshold that best meets both targets on out-of-fold answerability predictions."""
     scores = np.zeros(len(labels))
     for held in _folds(len(labels)):
-        model = LogisticModel.fit(
-            list(QUESTION_FEATURES), rows[~held], labels[~held], QUESTION_L2
-        )
+        model = LogisticModel.fit(list(QUESTION_FEATURES), rows[~held], labels[~held], QUESTION_L2)
         scores[held] = model.predict(rows[held])
     positive = labels > 0
     best, best_value = 0.5, -1.0
@@ -156,6 +154,9 @@ def lodo_precision_at_1(examples: list[Example]) -> float:
     hits: list[bool] = []
     for document in sorted({d for e in examples for d in e.documents}):
         held = [e for e in examples if document in e.documents and e.answerable and e.labels.any()]
-        units = fit_units([e for e in examples if document not in e.documents])
+        rest = [e for e in examples if document not in e.documents and len(e.matrix)]
+        if not held or not rest:
+            continue
+        units = fit_units(rest)
         hits += [e.labels[int(np.argmax(units.logits(e.matrix)))] > 0 for e in held]
     return float(np.mean(hits)) if hits else float("nan")

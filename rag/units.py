@@ -20,7 +20,8 @@ _MAX_CONTEXT = 2  # sentences taken along for a chain of reference words
 _REFERENCE = re.compile(
     r"^(hier(voor|bij|mee|in|door|aan|op|uit|over|naast)?|daar(om|voor|bij|mee|door|in|op|aan|uit|"
     r"naast|over|toe|na)|deze|dit|die|dat|zij|ze|hun|hen|hij|dergelijke|zo'n|zulke|dezelfde|"
-    r"bovendien|tevens|echter|ook dit|this|these|those|they|their|therefore)\b",
+    r"bovendien|tevens|echter|ook dit|zodat|waardoor|waarmee|this|these|"
+    r"those|they|their|therefore)\b",
     re.IGNORECASE,
 )
 
@@ -86,21 +87,35 @@ def _shape(text: str, start: int, end: int) -> str:
 
 
 def _list_blocks(shapes: list[str]) -> dict[int, tuple[int, int]]:
-    """For every sentence of a list (lead-in and items): the span of its whole list."""
+    """For the lead-in and every item of a list: the span of the whole list.
+
+    Items may carry a paragraph of explanation each (a bulleted title, then prose); the
+    list then runs from its lead-in to its last item, and the prose between stays a unit
+    of its own for questions that ask about one item."""
     blocks: dict[int, tuple[int, int]] = {}
     i = 0
     while i < len(shapes):
         if shapes[i] != "bullet" and not (shapes[i] == "colon" and _next_is_bullet(shapes, i)):
             i += 1
             continue
-        first = i
-        last = i + 1 if shapes[i] == "colon" else i
-        while last + 1 < len(shapes) and shapes[last + 1] == "bullet":
-            last += 1
-        if last - first + 1 <= MAX_LIST_ITEMS + 1:
-            blocks.update({j: (first, last) for j in range(first, last + 1)})
+        first, last = i, i + 1 if shapes[i] == "colon" else i
+        while (following := _next_bullet(shapes, last)) is not None:
+            last = following
+        members = [j for j in range(first, last + 1) if j == first or shapes[j] == "bullet"]
+        if len(members) - 1 <= MAX_LIST_ITEMS:
+            blocks.update({j: (first, last) for j in members})
         i = last + 1
     return blocks
+
+
+def _next_bullet(shapes: list[str], last: int, gap: int = 4) -> int | None:
+    """The next item of the list ending at `last`: a bullet within `gap` prose sentences."""
+    for j in range(last + 1, min(len(shapes), last + 2 + gap)):
+        if shapes[j] == "bullet":
+            return j
+        if shapes[j] in ("heading", "colon"):
+            return None
+    return None
 
 
 def _next_is_bullet(shapes: list[str], i: int) -> bool:
@@ -115,7 +130,7 @@ def _context_span(
     while (
         first > 0
         and i - first < _MAX_CONTEXT
-        and shapes[first - 1] not in ("heading", "bullet")
+        and shapes[first - 1] != "heading"
         and starts_with_reference(index.sentence_text(index.sentence_rows[rows[first]]))
     ):
         first -= 1
