@@ -3,8 +3,9 @@
 - Writes (upload, delete, the feedback export, and the UI's file upload route): with
   `SECTORWIJZER_API_KEY` set, the request must send it as header `X-API-Key` (else 401); with
   no key set, only the machine itself (a loopback address) may write (else 403).
-- Reads (ask, list and show documents) are open, unless `SECTORWIJZER_READ_KEY` is set: then
-  `X-API-Key` must be the read key or the write key (else 401).
+- Reads (ask, list and show documents, rate an answer) are open, unless
+  `SECTORWIJZER_READ_KEY` is set: then `X-API-Key` must be the read key or the write key (else
+  401).
 - Browsers: a request with an unsafe method (POST, PUT, PATCH, DELETE) sent by a page of
   another site is refused (403): its `Origin` must be the app's own (the `Host` or
   `X-Forwarded-Host` it was sent to) or be listed in `SECTORWIJZER_ALLOWED_ORIGINS`, and
@@ -44,6 +45,7 @@ RULES: list[tuple[str, re.Pattern[str], Rule]] = [
     ("GET", re.compile(r"/api/feedback/export/?"), "write"),
     ("POST", re.compile(r"(/.*)?/gradio_api/upload/?"), "write"),
     ("POST", re.compile(r"/api/ask(/stream)?/?"), "read"),
+    ("POST", re.compile(r"/api/feedback/?"), "read"),
     ("GET", re.compile(r"/api/documents(/.*)?"), "read"),
 ]
 

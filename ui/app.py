@@ -104,7 +104,13 @@ def _documents_tab(
     library: Library, filters: list[gr.components.Component]
 ) -> tuple[gr.HTML, gr.Dropdown]:
     needs_key = bool(library.service.settings.api_key)
-    key = gr.Textbox(label=text.ADMIN_KEY, type="password", visible=needs_key, elem_id="key")
+    key = gr.Textbox(
+        label=text.ADMIN_KEY,
+        info=text.ADMIN_KEY_INFO,
+        type="password",
+        visible=needs_key,
+        elem_id="key",
+    )
     with gr.Row(equal_height=False):
         with gr.Column():
             form, add, status = _upload_form()

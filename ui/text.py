@@ -93,6 +93,9 @@ META_YEAR = "Jaar (bijvoorbeeld 2024)"
 BAD_YEAR = "Het jaar moet een getal van vier cijfers zijn, bijvoorbeeld 2024."
 META_KIND = "Soort"
 ADMIN_KEY = "Beheersleutel (API-sleutel)"
+ADMIN_KEY_INFO = (
+    "Vul de sleutel in voordat je een bestand kiest: het uploaden zelf vraagt er al om."
+)
 READ_KEY_LOGIN = (
     "Deze Sectorwijzer vraagt een sleutel. Vul bij wachtwoord de leessleutel in "
     "(de gebruikersnaam doet er niet toe)."

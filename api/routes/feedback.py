@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse
 
-from api.access import require_write
+from api.access import require_read, require_write
 from api.routes import service_of
 from api.routes.documents import WRITE_ERRORS
 from api.schemas import ErrorBody, FeedbackIn, FeedbackSaved
@@ -22,7 +22,9 @@ class NDJSONResponse(PlainTextResponse):
     "",
     status_code=201,
     response_model=FeedbackSaved,
+    dependencies=[Depends(require_read)],
     responses={
+        401: {"model": ErrorBody, "description": "SECTORWIJZER_READ_KEY is set and not sent"},
         403: {"model": ErrorBody, "description": "Sent by a page of another site"},
         413: {"model": ErrorBody, "description": "Larger than SECTORWIJZER_MAX_FEEDBACK_BYTES"},
         422: {"model": ErrorBody, "description": "Malformed or too long record"},
