@@ -11,6 +11,7 @@ from rag.errors import (
     DocumentError,
     DuplicateDocumentError,
     IndexBuildingError,
+    IndexBusyError,
     IndexNotReadyError,
     InvalidQuestionError,
     RequestTooLargeError,
@@ -52,6 +53,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "duplicate_name": {
         "nl": "Er is al een document met deze bestandsnaam geladen.",
         "en": "A document with this file name is already loaded.",
+    },
+    "index_busy": {
+        "nl": "Er wordt al een document toegevoegd of verwijderd. Probeer het zo opnieuw.",
+        "en": "Another change of the documents is in progress. Try again shortly.",
     },
     "index_building": {
         "nl": "De documenten worden nog geïndexeerd. Probeer het over een minuut opnieuw.",
@@ -160,6 +165,8 @@ def translate_reason(reason: str, language: str) -> str:
 def _index_message(exc: IndexNotReadyError, language: str) -> str:
     if isinstance(exc, IndexBuildingError):
         return text("index_building", language)
+    if isinstance(exc, IndexBusyError):
+        return text("index_busy", language)
     if "damaged" in exc.message or "inconsistent" in exc.message:
         return exc.message
     return prompts.render("no_index", language)

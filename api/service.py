@@ -1,9 +1,11 @@
 """`Service`: the one `Assistant` of a running server, shared by the HTTP API and the UI.
 
 It adds only what a long-running, multi-threaded process needs around the core: questions
-are answered one at a time (they take well under a second), an upload or removal waits for
-them and runs alone (an ingest replaces the index generation that questions read), and the
-first index is built in the background.
+are answered one at a time (they take well under a second); an upload, removal or ingest
+builds the new index generation while questions are still answered from the old one, and
+only the switch to the new generation waits for the questions in flight and runs alone; a
+waiting switch goes before new questions (writer preference). On start the uploads folder is
+reconciled with the index and a missing or damaged index is (re)built in the background.
 """
 
 import logging
@@ -14,7 +16,12 @@ from typing import Any
 
 from rag.assistant import Assistant
 from rag.config import Settings
-from rag.errors import IndexBuildingError, IndexNotReadyError, UnknownDocumentError
+from rag.errors import (
+    IndexBuildingError,
+    IndexDamagedError,
+    IndexNotReadyError,
+    UnknownDocumentError,
+)
 from rag.feedback import FeedbackStore
 from rag.models import Answer, Filters, Turn
 
@@ -22,17 +29,19 @@ log = logging.getLogger("sectorwijzer.api")
 
 
 class ReadWriteLock:
-    """Many readers or one writer."""
+    """Many readers or one writer; a waiting writer goes before readers that arrive after it,
+    so a steady stream of questions never starves an upload."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._readers = 0
         self._writing = False
+        self._writers_waiting = 0
 
     @contextmanager
     def read(self) -> Iterator[None]:
         with self._cond:
-            self._cond.wait_for(lambda: not self._writing)
+            self._cond.wait_for(lambda: not self._writing and not self._writers_waiting)
             self._readers += 1
         try:
             yield
@@ -44,7 +53,11 @@ class ReadWriteLock:
     @contextmanager
     def write(self) -> Iterator[None]:
         with self._cond:
-            self._cond.wait_for(lambda: not self._writing and self._readers == 0)
+            self._writers_waiting += 1
+            try:
+                self._cond.wait_for(lambda: not self._writing and self._readers == 0)
+            finally:
+                self._writers_waiting -= 1
             self._writing = True
         try:
             yield
@@ -65,34 +78,46 @@ class Service:
         self._lock = ReadWriteLock()
         self._asking = threading.Lock()
         self._builder: threading.Thread | None = None
+        self.reconciler: threading.Thread | None = None
 
     @property
     def building(self) -> bool:
         return self._builder is not None and self._builder.is_alive()
 
     def start_index_build(self) -> threading.Thread | None:
-        """Build the index in a background thread when there is none yet."""
+        """Start a background thread that builds the index when there is none or it is
+        damaged, or else reconciles the uploads folder with it (after a kill -9)."""
         try:
             self.assistant.index()
-            return None
-        except IndexNotReadyError:
-            pass  # none yet, or damaged: the ingest (re)builds it
-        self._builder = threading.Thread(target=self._build, name="index-build", daemon=True)
-        self._builder.start()
-        return self._builder
+        except IndexNotReadyError as exc:  # none yet, or damaged: the ingest (re)builds it
+            if isinstance(exc, IndexDamagedError):
+                log.error("%s; rebuilding it from the corpus", exc.message)
+            self._builder = threading.Thread(target=self._build, name="index-build", daemon=True)
+            self._builder.start()
+            return self._builder
+        self.reconciler = threading.Thread(target=self._reconcile, name="reconcile", daemon=True)
+        self.reconciler.start()
+        return None
 
     def _build(self) -> None:
         try:
-            report = self.assistant.ingest()
+            report = self.assistant.ingest(exclusive=self._lock.write)
             log.info(
                 "index built: %d documents, %d chunks in %.1f s",
                 report.documents,
                 report.chunks,
                 report.seconds,
             )
+            self.build_error = None
         except Exception as exc:  # the thread must record any failure for /readyz
             log.exception("building the index failed")
             self.build_error = str(exc)
+
+    def _reconcile(self) -> None:
+        try:
+            self.assistant.reconcile()
+        except Exception:  # the server serves on; the next write reconciles again
+            log.exception("reconciling the uploads folder failed")
 
     def ask(
         self, question: str, history: list[Turn] | None = None, filters: Filters | None = None
@@ -118,20 +143,21 @@ class Service:
     def add_document(
         self, filename: str, data: bytes, meta: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        """Store and ingest an upload; returns the new document's record."""
-        with self._lock.write():
-            return self.assistant.add_document(filename, data, meta)
+        """Store and ingest an upload; returns the new document's record.
+
+        Questions are answered meanwhile; only the switch to the new index waits for them."""
+        return self.assistant.add_document(filename, data, meta, exclusive=self._lock.write)
 
     def remove_document(self, doc_id: str) -> None:
         """Remove a loaded document from the index."""
         self.document(doc_id)
-        with self._lock.write():
-            self.assistant.remove_document(doc_id)
+        self.assistant.remove_document(doc_id, exclusive=self._lock.write)
 
     def readiness(self) -> dict[str, Any]:
         """Index status and counts; raises `IndexNotReadyError` when there is no usable index."""
         with self._reading():
             index = self.assistant.index()
+            index.check()
         documents = index.state.get("documents", {})
         return {
             "status": "ready",
@@ -152,3 +178,6 @@ class Service:
                 if self.building:
                     raise IndexBuildingError(exc.message) from exc
                 raise
+            except OSError as exc:  # e.g. too many open files: not ready, never a 500
+                log.error("the index cannot be used: %s", exc)
+                raise IndexNotReadyError(f"the index cannot be used ({exc})") from exc

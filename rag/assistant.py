@@ -1,6 +1,7 @@
 """`Assistant`: the one entry point every edge (CLI, API, UI, evals) uses."""
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,22 +14,20 @@ from rag.bm25 import tokenize
 from rag.config import Settings
 from rag.embeddings import make_embedder
 from rag.errors import (
-    DocumentError,
-    DuplicateDocumentError,
-    IndexNotReadyError,
     InvalidQuestionError,
     RequestTooLargeError,
 )
 from rag.glossary import dutch_terms
-from rag.index import Index, open_index
-from rag.ingest import IngestReport, ingest
+from rag.index import Index
+from rag.ingest import IngestReport
 from rag.kinds import question_kind
 from rag.language import detect_language
-from rag.library import discard_upload, remove_document, store_upload
+from rag.library import Reconciliation
 from rag.models import Answer, Filters, Turn
 from rag.query import asks_about_cao, asks_for_entitlement, focus, retrieval_text
 from rag.retrieve import Hit, Query, allowed_documents, make_retriever, needs_embedding
 from rag.store import DataDir
+from rag.writer import Exclusive, LiveIndex, Writer
 
 
 class Assistant:
@@ -40,7 +39,8 @@ class Assistant:
         self.retriever = make_retriever(settings.retriever, settings.rrf_k)
         self.generator = make_generator(settings.generator, settings.ranker_path)
         self._data = DataDir(settings.data_dir)
-        self._index: Index | None = None
+        self._live = LiveIndex(self._data)
+        self._writer = Writer(settings, self.embedder, self._live)
 
     @property
     def backend(self) -> str:
@@ -49,53 +49,36 @@ class Assistant:
 
     def index(self) -> Index:
         """The live index, reopened when an ingest (here or elsewhere) published a new one."""
-        current = self._data.current()
-        if current is None:
-            raise IndexNotReadyError(prompts.render("no_index", "en"))
-        if self._index is None or self._index.path != current:
-            self._index = open_index(current)
-        return self._index
+        return self._live.get()
 
     def has_index(self) -> bool:
         """Whether an ingest has published an index (damaged or not)."""
         return self._data.current_file.exists()
 
-    def ingest(self, rebuild: bool = False, progress: bool = False) -> IngestReport:
-        """Bring the index in line with the corpus and the uploads folder."""
-        report = ingest(self.settings, self.embedder, rebuild=rebuild, progress=progress)
-        self._index = None
-        return report
+    def ingest(
+        self, rebuild: bool = False, progress: bool = False, exclusive: Exclusive = nullcontext
+    ) -> IngestReport:
+        """Bring the index in line with the corpus and the uploads folder (see `rag.writer`)."""
+        return self._writer.ingest(rebuild, progress, exclusive)
 
     def add_document(
-        self, filename: str, data: bytes, meta: dict[str, Any] | None = None
+        self,
+        filename: str,
+        data: bytes,
+        meta: dict[str, Any] | None = None,
+        exclusive: Exclusive = nullcontext,
     ) -> dict[str, Any]:
-        """Store an upload, ingest it and return its document record.
+        """Store an upload, ingest it and return its document record; a failure of any kind
+        leaves the index and the uploads folder as they were."""
+        return self._writer.add_document(filename, data, meta, exclusive)
 
-        A file that cannot be read is removed again and reported; the index stays as it was.
-        """
-        path = store_upload(self.settings, filename, data, self._documents_or_empty(), meta)
-        report = self.ingest()
-        if path.name in report.failed:
-            discard_upload(self.settings, path)
-            reason = report.failed[path.name]
-            if reason.startswith("duplicate of"):
-                raise DuplicateDocumentError(f"{path.name}: {reason}")
-            raise DocumentError(path.name, reason)
-        found = [info for info in self.documents().values() if info["file"] == path.name]
-        if not found:
-            raise DocumentError(path.name, "the document was stored but not indexed")
-        return found[0]
+    def remove_document(self, doc_id: str, exclusive: Exclusive = nullcontext) -> None:
+        """Remove a document from the index (an upload's file is deleted too), all or nothing."""
+        self._writer.remove_document(doc_id, exclusive)
 
-    def remove_document(self, doc_id: str) -> None:
-        """Remove a document from the index (an upload's file is deleted too)."""
-        remove_document(self.settings, doc_id, self._documents_or_empty())
-        self.ingest()
-
-    def _documents_or_empty(self) -> dict[str, dict[str, Any]]:
-        try:
-            return self.documents()
-        except IndexNotReadyError:
-            return {}
+    def reconcile(self) -> Reconciliation:
+        """Repair the uploads folder after an interruption (see `rag.library.reconcile`)."""
+        return self._writer.reconcile()
 
     def documents(self) -> dict[str, dict[str, Any]]:
         """Loaded documents by id, as recorded at ingest."""

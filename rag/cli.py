@@ -10,6 +10,7 @@ from rag.offline import apply_offline_env
 apply_offline_env()
 
 from rag.assistant import Assistant  # noqa: E402 - the environment must be set first
+from rag.check import check_data_dir  # noqa: E402
 from rag.config import Settings, load_settings  # noqa: E402
 from rag.errors import SectorwijzerError  # noqa: E402
 from rag.models import Answer, Filters  # noqa: E402
@@ -70,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.set_defaults(func=_delegate("api.server", "serve_command"))
+    check = sub.add_parser(
+        "check", help="verify the index files against their checksums", parents=parents
+    )
+    check.set_defaults(func=_check)
     evaluate = sub.add_parser(
         "eval", help="run the evaluation set and write a report", parents=parents
     )
@@ -101,10 +106,18 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{label}: {name}")
     for name, reason in report.failed.items():
         print(f"failed: {name}: {reason}", file=sys.stderr)
+    for name in report.set_aside:
+        print(f"set aside: {name} (moved to {settings.data_dir / 'rejected'})", file=sys.stderr)
     print(
         f"{report.documents} documents, {report.chunks} chunks, {len(report.unchanged)} "
         f"unchanged, {report.seconds:.1f} s (generation {report.generation})"
     )
+    return 0
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    for line in check_data_dir(settings).lines():
+        print(line)
     return 0
 
 

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # Access: a key for asking and listing too (intranets), extra trusted browser origins.
     read_key: str | None = None
     allowed_origins: str = ""
+    # A second writer (upload, removal, ingest; in this or another process) waits this long for
+    # the first one, then gives up with a clear message.
+    writer_wait_seconds: float = Field(default=120.0, ge=0)
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -50,6 +50,15 @@ class IndexBuildingError(IndexNotReadyError):
     """The first index is still being built (a server builds it in the background)."""
 
 
+class IndexDamagedError(IndexNotReadyError):
+    """A file of the live index generation is missing, truncated or altered (checksums)."""
+
+
+class IndexBusyError(IndexNotReadyError):
+    """Another writer (an ingest, upload or removal, maybe in another process) holds the data
+    directory and did not finish within the wait limit."""
+
+
 class ConfigurationError(SectorwijzerError):
     """A setting names an unknown component or holds an impossible value."""
 

@@ -2,22 +2,37 @@
 
 import math
 import re
+import shutil
+import sqlite3
+import weakref
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import chromadb
 import numpy as np
+from chromadb.api.client import Client
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
 from llama_index.core.schema import BaseNode, TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from rag.bm25 import KeywordIndex, tokenize
-from rag.errors import IndexNotReadyError
+from rag.errors import IndexDamagedError, IndexNotReadyError
+from rag.integrity import REBUILD_HINT, verify_generation, write_checksums
 from rag.models import Chunk
 from rag.spelling import Corrector
-from rag.store import COLLECTION, read_chunks, read_json, write_chunks, write_json, write_matrix
+from rag.store import (
+    COLLECTION,
+    DataDir,
+    Workspace,
+    read_chunks,
+    read_json,
+    write_chunks,
+    write_json,
+    write_matrix,
+)
 from rag.structure import split_sentences
 
 SentenceRow = tuple[int, int, int]  # chunk position, start, end within the chunk text
@@ -58,6 +73,42 @@ class Index:
         position, start, end = row
         return self.chunks[position].text[start:end]
 
+    def own(self, client: Client, workspace: Workspace) -> None:
+        """Take charge of the Chroma client and its private copy of the files: both are
+        released by `close`, or when the index is garbage collected, whichever comes first."""
+        self._release = weakref.finalize(self, _release, client, workspace)
+
+    def close(self) -> None:
+        """Release the Chroma client (its threads, files and memory maps) and its file copy.
+
+        Idempotent. Only call it when no reader can still use this index; an index that is
+        merely dropped is released once the last reader lets go of it."""
+        release = getattr(self, "_release", None)
+        if release is not None:
+            release()
+
+    @property
+    def closed(self) -> bool:
+        release = getattr(self, "_release", None)
+        return release is not None and not release.alive
+
+    def check(self) -> None:
+        """Raise `IndexNotReadyError` unless the index can answer (its vector store responds
+        and holds every passage); cheap enough for a readiness probe."""
+        if self.closed:
+            raise IndexNotReadyError(f"the index in {self.path} was closed")
+        try:
+            count = self.vectors.client.count()
+        except Exception as exc:  # noqa: BLE001 - any failure of the store means not ready
+            raise IndexNotReadyError(
+                f"the index in {self.path} cannot be used ({type(exc).__name__}: {exc})"
+            ) from exc
+        if count != len(self.chunks):
+            raise IndexDamagedError(
+                f"the index in {self.path} is inconsistent ({count} vectors for "
+                f"{len(self.chunks)} passages); {REBUILD_HINT}"
+            )
+
 
 def _naming_terms(state: dict[str, Any]) -> set[str]:
     """Stems of the words that name a loaded document or organisation ("Metalektro", "OOM").
@@ -88,54 +139,96 @@ def write_index(
     sentence_vectors: np.ndarray,
     state: dict[str, Any],
 ) -> None:
-    """Write a complete generation into `path` (state.json last: it marks completeness)."""
-    store = _open_vectors(path, create=True)
-    nodes: list[BaseNode] = [
-        TextNode(
-            id_=c.id, text=c.text, embedding=v.tolist(), metadata={"document_id": c.document_id}
-        )
-        for c, v in zip(chunks, chunk_vectors, strict=True)
-    ]
-    if nodes:
-        store.add(nodes)
+    """Write a complete generation into `path`: the parts, state.json, then checksums.json.
+
+    The Chroma client is closed before the checksums are taken, so every byte is on disk."""
+    client, store = _open_vectors(path, create=True)
+    try:
+        nodes: list[BaseNode] = [
+            TextNode(
+                id_=c.id,
+                text=c.text,
+                embedding=v.tolist(),
+                metadata={"document_id": c.document_id},
+            )
+            for c, v in zip(chunks, chunk_vectors, strict=True)
+        ]
+        if nodes:
+            store.add(nodes)
+    finally:
+        client.close()
     KeywordIndex.build([keyword_text(c) for c in chunks]).save(path / "bm25")
     write_chunks(path / "chunks.jsonl", chunks)
     write_matrix(path / "sentences.npy", sentence_vectors)
     write_json(path / "state.json", state)
+    write_checksums(path)
 
 
 def open_index(path: Path) -> Index:
-    """Load a generation; any missing or unreadable part is reported as a damaged index."""
+    """Verify a generation's checksums and load it; Chroma opens a private copy of its files
+    (Chroma rewrites files it opens, and the generation itself must stay as written).
+
+    Any missing, altered or unreadable part is reported as a damaged index (with the rebuild
+    hint), never as a raw error."""
+    verify_generation(path)
+    try:
+        workspace = DataDir(path.parent.parent).workspace()
+    except OSError as exc:  # e.g. too many open files, disk full
+        raise IndexNotReadyError(f"the index in {path} cannot be opened ({exc})") from exc
+    client: Client | None = None
     try:
         chunks = read_chunks(path / "chunks.jsonl")
         vectors = np.load(path / "sentences.npy")
-        index = Index(
-            path,
-            chunks,
-            _open_vectors(path, create=False),
-            KeywordIndex.load(path / "bm25"),
-            sentence_rows(chunks),
-            vectors,
-            read_json(path / "state.json"),
-        )
-    except (OSError, ValueError, KeyError) as exc:
-        raise IndexNotReadyError(
-            f"the index in {path} is damaged ({exc}); run `sectorwijzer ingest --rebuild`"
+        keywords = KeywordIndex.load(path / "bm25")
+        state = read_json(path / "state.json")
+        shutil.copytree(path / "chroma", workspace.path / "chroma")
+        client, store = _open_vectors(workspace.path, create=False)
+        index = Index(path, chunks, store, keywords, sentence_rows(chunks), vectors, state)
+    except OSError as exc:  # e.g. too many open files: not damage, but not usable either
+        _release(client, workspace)
+        raise IndexNotReadyError(f"the index in {path} cannot be opened ({exc})") from exc
+    except (ValueError, KeyError, sqlite3.Error, ChromaError, IndexNotReadyError) as exc:
+        _release(client, workspace)
+        if isinstance(exc, IndexNotReadyError):
+            raise
+        raise IndexDamagedError(
+            f"the index in {path} is damaged ({type(exc).__name__}: {exc}); {REBUILD_HINT}"
         ) from exc
+    except BaseException:
+        _release(client, workspace)
+        raise
+    index.own(client, workspace)
     if len(index.sentence_rows) != len(vectors) or index.keywords.size != len(chunks):
-        raise IndexNotReadyError(f"the index in {path} is inconsistent; run `ingest --rebuild`")
+        index.close()
+        raise IndexDamagedError(f"the index in {path} is inconsistent; {REBUILD_HINT}")
     return index
 
 
-def _open_vectors(path: Path, create: bool) -> ChromaVectorStore:
-    client = chromadb.PersistentClient(
-        path=str(path / "chroma"),
-        settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+def _open_vectors(path: Path, create: bool) -> tuple[Client, ChromaVectorStore]:
+    client = cast(
+        Client,
+        chromadb.PersistentClient(
+            path=str(path / "chroma"),
+            settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+        ),
     )
-    if create:
-        collection = client.create_collection(
-            COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
-        )
-    else:
-        collection = client.get_collection(COLLECTION, embedding_function=None)
-    return ChromaVectorStore(chroma_collection=collection)
+    try:
+        if create:
+            collection = client.create_collection(
+                COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
+        else:
+            collection = client.get_collection(COLLECTION, embedding_function=None)
+    except BaseException:
+        client.close()
+        raise
+    return client, ChromaVectorStore(chroma_collection=collection)
+
+
+def _release(client: Client | None, workspace: Workspace) -> None:
+    """Close a Chroma client and delete its private copy of the files."""
+    try:
+        if client is not None:
+            client.close()
+    finally:
+        workspace.release()

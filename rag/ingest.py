@@ -1,28 +1,34 @@
-"""Incremental, crash-safe ingestion of a corpus folder into a new index generation."""
+"""Incremental, crash-safe ingestion of a corpus folder into a new index generation.
 
-import fcntl
+`stage` builds the next generation beside the live one (readers keep using the live one) and
+`DataDir.switch` makes it live; the caller holds the data directory's writer lock around both
+(`rag.writelock`). A file that cannot be read, for whatever reason, is that file's failure:
+reported in `IngestReport.failed`, never the ingest's.
+"""
+
 import hashlib
 import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
+from pypdf.errors import LimitReachedError
 from tqdm import tqdm
 
 from rag.chunking import ChunkingOptions
 from rag.config import Settings
 from rag.embedding_cache import EmbeddingCache
 from rag.errors import DocumentError, IndexNotReadyError
-from rag.index import Index, open_index, sentence_rows, write_index
+from rag.index import sentence_rows, write_index
+from rag.integrity import verify_generation
 from rag.manifest import MANIFEST_NAME, load_manifest
 from rag.models import Chunk, DocumentMeta
 from rag.prepare import prepare_document
 from rag.readers import SUPPORTED_SUFFIXES
-from rag.store import DataDir
+from rag.store import DataDir, read_chunks, read_json
+from rag.writelock import writer_lock
 
 _BATCH = 16
 
@@ -36,6 +42,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    set_aside: list[str] = field(default_factory=list)  # uploads moved to <data>/rejected/
+    kept_previous: list[str] = field(default_factory=list)  # failed, old version still indexed
     documents: int = 0
     chunks: int = 0
     seconds: float = 0.0
@@ -72,45 +80,82 @@ def excluded_files(settings: Settings) -> set[str]:
     return set(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else set()
 
 
+@dataclass
+class StagedIngest:
+    """A built generation that is not live yet (`generation` is None when nothing changed)."""
+
+    report: IngestReport
+    generation: Path | None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-document caps: more pages or characters of text is refused with a clear reason."""
+
+    pages: int
+    chars: int
+
+
 def ingest(
     settings: Settings, embedder: BaseEmbedding, rebuild: bool = False, progress: bool = False
 ) -> IngestReport:
-    """Bring the index in line with the corpus: skip unchanged files, replace changed ones."""
+    """Bring the index in line with the corpus: skip unchanged files, replace changed ones.
+
+    Takes the writer lock (waiting up to `settings.writer_wait_seconds`), builds and publishes.
+    """
+    data = DataDir(settings.data_dir)
+    with writer_lock(data.root, settings.writer_wait_seconds):
+        staged = stage(settings, embedder, rebuild=rebuild, progress=progress)
+        if staged.generation is not None:
+            data.switch(staged.generation)
+    return staged.report
+
+
+def stage(
+    settings: Settings, embedder: BaseEmbedding, rebuild: bool = False, progress: bool = False
+) -> StagedIngest:
+    """Build the next generation beside the live one, without making it live.
+
+    The caller holds the writer lock and either switches to the result or discards it."""
     started = time.perf_counter()
     data = DataDir(settings.data_dir)
-    with _lock(data.root):
-        current = None if rebuild else _usable(data)
-        previous_state, previous_chunks = _previous(current)
-        report = IngestReport()
-        documents, chunks = _collect(settings, previous_state, previous_chunks, report)
-        report.removed = sorted(
-            info["file"] for doc_id, info in previous_state.items() if doc_id not in documents
-        )
-        if report.changed or current is None:
-            report.generation = _build(data, embedder, documents, chunks, progress)
-        else:
-            report.generation = current.path.name
+    live = None if rebuild else _usable(data)
+    previous_state, previous_chunks = _previous(live)
+    report = IngestReport()
+    documents, chunks = _collect(settings, previous_state, previous_chunks, report)
+    report.removed = sorted(
+        info["file"] for doc_id, info in previous_state.items() if doc_id not in documents
+    )
+    generation = None
+    if report.changed or live is None:
+        generation = _build(data, embedder, documents, chunks, progress)
+        report.generation = generation.name
+    else:
+        report.generation = live.name
     report.documents, report.chunks = len(documents), len(chunks)
     report.seconds = time.perf_counter() - started
-    return report
+    return StagedIngest(report, generation)
 
 
-def _usable(data: DataDir) -> Index | None:
-    """The live index, or None when there is none or it is damaged (then it is rebuilt)."""
+def _usable(data: DataDir) -> Path | None:
+    """The live generation, or None when there is none or it is damaged (then it is rebuilt)."""
     try:
         current = data.current()
-        return open_index(current) if current is not None else None
-    except IndexNotReadyError:
+        if current is not None:
+            verify_generation(current)
+        return current
+    except (IndexNotReadyError, OSError):
         return None
 
 
-def _previous(index: Index | None) -> tuple[dict[str, Any], dict[str, list[Chunk]]]:
-    if index is None:
+def _previous(generation: Path | None) -> tuple[dict[str, Any], dict[str, list[Chunk]]]:
+    """Documents and chunks of the live generation, read without opening its vector store."""
+    if generation is None:
         return {}, {}
     by_doc: dict[str, list[Chunk]] = {}
-    for chunk in index.chunks:
+    for chunk in read_chunks(generation / "chunks.jsonl"):
         by_doc.setdefault(chunk.document_id, []).append(chunk)
-    return dict(index.state.get("documents", {})), by_doc
+    return dict(read_json(generation / "state.json").get("documents", {})), by_doc
 
 
 @dataclass
@@ -120,6 +165,7 @@ class _Collection:
     previous: dict[str, Any]
     previous_chunks: dict[str, list[Chunk]]
     report: IngestReport
+    limits: Limits
     documents: dict[str, Any] = field(default_factory=dict)
     chunks: list[Chunk] = field(default_factory=list)
     hashes: dict[str, str] = field(default_factory=dict)
@@ -147,7 +193,8 @@ def _collect(
         settings.chunk_target_words, settings.chunk_max_words, settings.chunk_overlap_sentences
     )
     by_file = {info["file"]: doc_id for doc_id, info in previous.items()}
-    collection = _Collection(previous, previous_chunks, report)
+    limits = Limits(settings.max_document_pages, settings.max_document_chars)
+    collection = _Collection(previous, previous_chunks, report, limits)
     # Known files first, so a duplicate upload never displaces the original.
     files = sorted(
         source_files(settings),
@@ -166,25 +213,63 @@ def _add_file(
     options: ChunkingOptions,
 ) -> None:
     """Reuse an unchanged document, (re)process a new or changed one, or record why not."""
-    report, digest = collection.report, hashlib.sha256(path.read_bytes()).hexdigest()
-    if collection.is_duplicate(path, digest):
-        return
+    report = collection.report
     old = collection.previous.get(old_id) if old_id else None
-    if old_id and old and old["sha256"] == digest and _same_meta(old, meta):
-        report.unchanged.append(path.name)
-        collection.keep_previous(old_id)
-        return
     try:
-        doc_meta, chunks, pages = prepare_document(path, meta, options, set(collection.documents))
-    except DocumentError as exc:
-        report.failed[path.name] = exc.reason
+        digest = _digest(path)
+        if collection.is_duplicate(path, digest):
+            return
+        if old_id and old and old["sha256"] == digest and _same_meta(old, meta):
+            report.unchanged.append(path.name)
+            collection.keep_previous(old_id)
+            return
+        taken = set(collection.documents)
+        doc_meta, chunks, pages = prepare_document(path, meta, options, taken)
+        _check_size(path, chunks, pages, collection.limits)
+    except Exception as exc:  # noqa: BLE001 - any reader failure is this document's failure
+        report.failed[path.name] = failure_reason(path, exc)
         if old_id and old:
             collection.keep_previous(old_id)  # a broken new version never loses the old one
+            report.kept_previous.append(path.name)
         return
     (report.updated if old else report.added).append(path.name)
     info = _document_info(path, digest, doc_meta, chunks, pages)
     collection.documents[doc_meta.id] = {**info, "manifest": meta is not None}
     collection.chunks.extend(chunks)
+
+
+def failure_reason(path: Path, exc: BaseException) -> str:
+    """Why a file could not be read, for the report and the user (English, see api.messages)."""
+    if isinstance(exc, DocumentError):
+        return exc.reason
+    kind = "broken PDF" if path.suffix.lower() == ".pdf" else "cannot read file"
+    if isinstance(exc, RecursionError):
+        return f"{kind} (its structure is nested too deeply to read)"
+    if isinstance(exc, LimitReachedError):
+        return f"{kind} (a compressed part inflates beyond the reader's limit)"
+    if isinstance(exc, MemoryError):
+        return f"{kind} (too large to read in memory)"
+    detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    return f"{kind} ({type(exc).__name__}{': ' + detail if detail else ''})"
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise DocumentError(path.name, f"cannot read file ({exc.strerror or exc})") from exc
+
+
+def _check_size(path: Path, chunks: list[Chunk], pages: int | None, limits: Limits) -> None:
+    """The settings' caps (the readers stop at their own, built-in ones while reading)."""
+    if pages is not None and pages > limits.pages:
+        raise DocumentError(
+            path.name, f"too many pages ({pages}; at most {limits.pages} per document)"
+        )
+    if sum(len(chunk.text) for chunk in chunks) > limits.chars:
+        raise DocumentError(
+            path.name, f"too much text (more than {limits.chars} characters per document)"
+        )
 
 
 def _same_meta(old: dict[str, Any], meta: DocumentMeta | None) -> bool:
@@ -216,37 +301,39 @@ def _build(
     documents: dict[str, Any],
     chunks: list[Chunk],
     progress: bool,
-) -> str:
+) -> Path:
+    """Embed (through the cache) and write a generation; returns it finalized, not live."""
+    chunk_vectors, sentence_vectors = _embed(data, embedder, chunks, progress)
+    partial = data.new_generation()
+    try:
+        state = {"documents": documents, "embedder": embedder.model_name}
+        write_index(partial, chunks, chunk_vectors, sentence_vectors, state)
+        return data.finalize(partial)
+    except BaseException:
+        data.discard(partial)
+        raise
+
+
+def _embed(
+    data: DataDir, embedder: BaseEmbedding, chunks: list[Chunk], progress: bool
+) -> tuple[Any, Any]:
     cache = EmbeddingCache(data.cache_file, embedder.model_name)
     rows = sentence_rows(chunks)
     sentences = [chunks[i].text[s:e] for i, s, e in rows]
     total = len(chunks) + len(sentences)
-    with tqdm(total=total, desc="embedding", unit="text", disable=not progress) as bar:
+    try:
+        with tqdm(total=total, desc="embedding", unit="text", disable=not progress) as bar:
 
-        def compute(texts: list[str]) -> list[list[float]]:
-            out: list[list[float]] = []
-            for start in range(0, len(texts), _BATCH):
-                out.extend(embedder.get_text_embedding_batch(texts[start : start + _BATCH]))
-                bar.update(min(_BATCH, len(texts) - start))
-            return out
+            def compute(texts: list[str]) -> list[list[float]]:
+                out: list[list[float]] = []
+                for start in range(0, len(texts), _BATCH):
+                    out.extend(embedder.get_text_embedding_batch(texts[start : start + _BATCH]))
+                    bar.update(min(_BATCH, len(texts) - start))
+                return out
 
-        chunk_vectors = cache.embed([c.text for c in chunks], compute)
-        sentence_vectors = cache.embed(sentences, compute)
-        bar.update(total - bar.n)
-    cache.close()
-    partial = data.new_generation()
-    state = {"documents": documents, "embedder": embedder.model_name}
-    write_index(partial, chunks, chunk_vectors, sentence_vectors, state)
-    return data.publish(partial).name
-
-
-@contextmanager
-def _lock(root: Path) -> Iterator[None]:
-    """One ingest at a time per data directory (a second one waits)."""
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / "ingest.lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            chunk_vectors = cache.embed([c.text for c in chunks], compute)
+            sentence_vectors = cache.embed(sentences, compute)
+            bar.update(total - bar.n)
+    finally:
+        cache.close()
+    return chunk_vectors, sentence_vectors

@@ -1,8 +1,17 @@
-"""Adding and removing single documents (uploads), on top of the incremental ingest."""
+"""Adding and removing single documents (uploads), on top of the incremental ingest.
+
+The callers (see `rag.assistant`) hold the data directory's writer lock throughout: a write
+that fails leaves no trace, a removal is all or nothing, and files that cannot be indexed are
+set aside in `<data>/rejected/` with the reason, never left to block later writes.
+"""
 
 import hashlib
 import json
+import os
 import re
+import time
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +22,7 @@ from rag.errors import (
     DuplicateDocumentError,
     UnsupportedFileError,
 )
-from rag.ingest import excluded_files, uploads_dir
+from rag.ingest import excluded_files, source_files, uploads_dir
 from rag.manifest import load_manifest, save_uploads_manifest, slug
 from rag.models import DocumentMeta
 from rag.readers import SUPPORTED_SUFFIXES
@@ -50,7 +59,7 @@ def store_upload(
     if target.exists() or (settings.corpus_dir / name).exists():
         raise DuplicateDocumentError(f"{name}: a document with this file name is already loaded")
     _write_meta(folder, name, meta or {}, set(documents))
-    target.write_bytes(data)
+    _write_atomically(target, data)
     return target
 
 
@@ -63,18 +72,146 @@ def discard_upload(settings: Settings, path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
-def remove_document(settings: Settings, doc_id: str, documents: dict[str, dict[str, Any]]) -> None:
-    """Delete an uploaded file, or exclude a corpus file (the shipped file itself stays)."""
+REMOVING = ".removing"  # an upload being removed; not a supported suffix, so not ingested
+_PARTIAL = ".partial"  # an upload being written
+
+
+@dataclass
+class Removal:
+    """A removal in progress: the document is already out of the next build's sources.
+
+    `commit` once the generation without it is live; `rollback` on any failure."""
+
+    settings: Settings
+    file: str
+    upload: Path | None  # the renamed upload, or None for a corpus file
+    excluded_before: set[str] = field(default_factory=set)
+
+    def commit(self) -> None:
+        if self.upload is not None:
+            discard_upload(self.settings, self.upload.with_name(self.file))
+            self.upload.unlink(missing_ok=True)
+
+    def rollback(self) -> None:
+        if self.upload is not None:
+            if self.upload.exists():
+                os.replace(self.upload, self.upload.with_name(self.file))
+        else:
+            _write_excluded(self.settings, self.excluded_before)
+
+
+def begin_removal(settings: Settings, doc_id: str, documents: dict[str, dict[str, Any]]) -> Removal:
+    """Take a document out of the sources of the next build, reversibly.
+
+    An upload is renamed to `<name>.removing` (deleted on commit); a corpus file is added to
+    `excluded.json` (the shipped file itself stays)."""
     info = documents.get(doc_id)
     if info is None:
         raise DocumentNotFoundError(f"unknown document '{doc_id}'")
     upload = uploads_dir(settings) / info["file"]
     if info.get("folder") == upload.parent.name and upload.exists():
-        discard_upload(settings, upload)
-        return
-    excluded = excluded_files(settings) | {info["file"]}
+        moved = upload.with_name(upload.name + REMOVING)
+        os.replace(upload, moved)
+        return Removal(settings, upload.name, moved)
+    before = excluded_files(settings)
+    _write_excluded(settings, before | {info["file"]})
+    return Removal(settings, info["file"], None, before)
+
+
+def remove_document(settings: Settings, doc_id: str, documents: dict[str, dict[str, Any]]) -> None:
+    """Delete an uploaded file, or exclude a corpus file, at once (no rollback)."""
+    begin_removal(settings, doc_id, documents).commit()
+
+
+def set_aside(settings: Settings, path: Path, reason: str) -> Path:
+    """Move an upload that cannot be indexed to `<data>/rejected/`, with a note of the reason
+    and its metadata, and drop it from the uploads manifest; returns its new path."""
+    folder = settings.data_dir / "rejected"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    target = folder / f"{stamp}-{uuid.uuid4().hex[:6]}-{path.name}"
+    entries = load_manifest(path.parent)
+    meta = entries.pop(path.name, None)
+    note: dict[str, Any] = {"file": path.name, "reason": reason, "at": stamp}
+    note["metadata"] = meta.model_dump() if meta is not None else None
+    target.with_name(target.name + ".json").write_text(
+        json.dumps(note, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    os.replace(path, target)
+    save_uploads_manifest(path.parent, entries)
+    return target
+
+
+@dataclass
+class Reconciliation:
+    """What `reconcile` found and did, per upload file name."""
+
+    set_aside: dict[str, str] = field(default_factory=dict)  # name -> reason
+    restored: list[str] = field(default_factory=list)  # interrupted removals undone
+    removed: list[str] = field(default_factory=list)  # published removals finished
+    dropped_entries: list[str] = field(default_factory=list)  # manifest entries without file
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.set_aside or self.restored or self.removed or self.dropped_entries)
+
+
+def reconcile(settings: Settings, documents: dict[str, dict[str, Any]]) -> Reconciliation:
+    """Bring the uploads folder in line with the live index after an interruption (kill -9).
+
+    `documents` is the live generation's state. Interrupted removals are finished or undone
+    (whichever the live index says happened), partly written uploads are deleted, and upload
+    files the index does not hold (the upload never returned) are set aside, so a retry of the
+    same upload works and nothing is indexed that nobody was told about."""
+    result = Reconciliation()
+    folder = uploads_dir(settings)
+    if not folder.is_dir():
+        return result
+    indexed = {info["file"] for info in documents.values() if info.get("folder") == folder.name}
+    _finish_removals(settings, folder, indexed, result)
+    for path in folder.glob(f"*{_PARTIAL}"):
+        path.unlink(missing_ok=True)
+    sources = {p.name: p for p in source_files(settings) if p.parent == folder}
+    for name, path in sorted(sources.items()):
+        if name not in indexed:
+            reason = "interrupted upload (it was never indexed); upload it again"
+            set_aside(settings, path, reason)
+            result.set_aside[name] = reason
+    entries = load_manifest(folder)
+    stale = [name for name in entries if not (folder / name).exists()]
+    if stale:
+        save_uploads_manifest(folder, {k: v for k, v in entries.items() if k not in stale})
+        result.dropped_entries = stale
+    return result
+
+
+def _finish_removals(
+    settings: Settings, folder: Path, indexed: set[str], result: Reconciliation
+) -> None:
+    for moved in folder.glob(f"*{REMOVING}"):
+        name = moved.name[: -len(REMOVING)]
+        if name in indexed:  # the switch never happened: the document is still live
+            os.replace(moved, folder / name)
+            result.restored.append(name)
+        else:  # the generation without it is live: finish the removal
+            discard_upload(settings, folder / name)
+            moved.unlink(missing_ok=True)
+            result.removed.append(name)
+
+
+def _write_excluded(settings: Settings, names: set[str]) -> None:
     path = settings.data_dir / "excluded.json"
-    path.write_text(json.dumps(sorted(excluded)), encoding="utf-8")
+    _write_atomically(path, json.dumps(sorted(names)).encode())
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Write a file that is either absent or complete, even after kill -9."""
+    tmp = target.with_name(target.name + _PARTIAL)
+    with tmp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, target)
 
 
 def safe_name(filename: str) -> str:

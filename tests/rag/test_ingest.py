@@ -102,10 +102,10 @@ def test_publish_failure_keeps_the_previous_index(
         "Een heel andere tekst over de ploegendienst in de fabriek."
     )
 
-    def crash(self: DataDir, partial: Path) -> Path:
+    def crash(self: DataDir, final: Path) -> Path:
         raise RuntimeError("stroomstoring")
 
-    monkeypatch.setattr(DataDir, "publish", crash)
+    monkeypatch.setattr(DataDir, "switch", crash)
     with pytest.raises(RuntimeError):
         assistant.ingest()
     assert DataDir(fake_settings.data_dir).current() == before
