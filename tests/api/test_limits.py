@@ -101,7 +101,19 @@ def test_feedback_records_are_bounded(make_client: Callable[..., TestClient]) ->
     huge = {**answer, "answer": "x" * (20 * 1024**2)}
     record = {"rating": "up", "question": QUESTION, "answer": huge}
     assert client.post("/api/feedback", json=record).status_code == 413
-    citation = answer["citations"][0]
+    citation = {
+        "n": 1,
+        "document_id": "oom-op-jacht-naar-de-8",
+        "title": "OOM",
+        "organisations": ["OOM"],
+        "year": 2021,
+        "kind": "plan",
+        "page": None,
+        "section": "",
+        "quote": "OOM is het opleidingsfonds.",
+        "text": "OOM is het opleidingsfonds van de metaal.",
+        "score": 1.5,
+    }
     many = {**answer, "citations": [citation] * 20_000}
     assert client.post("/api/feedback", json={**record, "answer": many}).status_code == 413
     some = {**answer, "citations": [{**citation, "text": "kort"}] * 51}
