@@ -90,7 +90,8 @@ class StagedIngest:
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-document caps: more pages or characters of text is refused with a clear reason."""
+    """Per-document caps (settings), handed to the reader: it stops at the first page or
+    character over them with a clear reason."""
 
     pages: int
     chars: int
@@ -223,9 +224,10 @@ def _add_file(
             report.unchanged.append(path.name)
             collection.keep_previous(old_id)
             return
-        taken = set(collection.documents)
-        doc_meta, chunks, pages = prepare_document(path, meta, options, taken)
-        _check_size(path, chunks, pages, collection.limits)
+        limits, taken = collection.limits, set(collection.documents)
+        doc_meta, chunks, pages = prepare_document(
+            path, meta, options, taken, max_pages=limits.pages, max_chars=limits.chars
+        )
     except Exception as exc:  # noqa: BLE001 - any reader failure is this document's failure
         report.failed[path.name] = failure_reason(path, exc)
         if old_id and old:
@@ -258,18 +260,6 @@ def _digest(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
         raise DocumentError(path.name, f"cannot read file ({exc.strerror or exc})") from exc
-
-
-def _check_size(path: Path, chunks: list[Chunk], pages: int | None, limits: Limits) -> None:
-    """The settings' caps (the readers stop at their own, built-in ones while reading)."""
-    if pages is not None and pages > limits.pages:
-        raise DocumentError(
-            path.name, f"too many pages ({pages}; at most {limits.pages} per document)"
-        )
-    if sum(len(chunk.text) for chunk in chunks) > limits.chars:
-        raise DocumentError(
-            path.name, f"too much text (more than {limits.chars} characters per document)"
-        )
 
 
 def _same_meta(old: dict[str, Any], meta: DocumentMeta | None) -> bool:

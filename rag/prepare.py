@@ -8,17 +8,23 @@ from rag.errors import DocumentError
 from rag.language import detect_language
 from rag.manifest import slug
 from rag.models import Chunk, DocumentMeta
-from rag.readers import pdf_title, read_document
+from rag.readers import MAX_DOCUMENT_CHARS, MAX_DOCUMENT_PAGES, pdf_title, read_document
 from rag.structure import is_heading
 
 _MIN_WORDS = 5
 
 
 def prepare_document(
-    path: Path, meta: DocumentMeta | None, options: ChunkingOptions, taken_ids: set[str]
+    path: Path,
+    meta: DocumentMeta | None,
+    options: ChunkingOptions,
+    taken_ids: set[str],
+    max_pages: int = MAX_DOCUMENT_PAGES,
+    max_chars: int = MAX_DOCUMENT_CHARS,
 ) -> tuple[DocumentMeta, list[Chunk], int | None]:
-    """The document's metadata (manifest or derived), its chunks and its page count."""
-    pages = read_document(path)
+    """The document's metadata (manifest or derived), its chunks and its page count; the
+    reader stops at the first page or character over the caps (`DocumentError`)."""
+    pages = read_document(path, max_pages=max_pages, max_chars=max_chars)
     doc = clean_pages(pages)
     if len(doc.text.split()) < _MIN_WORDS:
         raise DocumentError(path.name, "no readable text after cleaning")

@@ -137,10 +137,10 @@ def test_any_reader_exception_is_only_that_documents_failure(
 ) -> None:
     real = rag.ingest.prepare_document
 
-    def prepare(path: Path, *args: object) -> object:
+    def prepare(path: Path, *args: object, **kwargs: int) -> object:
         if path.name == "kapot.md":
             raise error
-        return real(path, *args)  # type: ignore[arg-type]
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(rag.ingest, "prepare_document", prepare)
     (fake_settings.corpus_dir / "kapot.md").write_text("# Kapot\n\nDit leest de lezer nooit.")
