@@ -13,6 +13,7 @@ from typing import Any
 
 from evals.validate import authored_gold, normalise
 from rag.models import Answer, Citation
+from rag.units import starts_with_reference
 
 _OVERLAP = 0.7
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -114,10 +115,28 @@ def citations_valid(answer: Answer) -> bool:
 
 
 def numbers_supported(answer: Answer) -> bool:
-    """Every number in the answer occurs in a cited passage (markers aside; 159.710 = 159,710)."""
-    body = re.sub(r"\[\d+\]", "", answer.answer)
+    """Every number in the answer's claims occurs in a cited passage (159.710 = 159,710).
+
+    Claims are the segments that end in [n] markers; framing lines without one (a source's
+    organisations and year above its quotes) come from the document metadata."""
+    body = " ".join(text for text, _ in answer_segments(answer))
     cited = " ".join(normalise(c.text) for c in answer.citations)
     return all(normalise(n) in cited for n in _NUMBER.findall(body))
+
+
+def list_complete(item: dict[str, Any], answer: Answer) -> bool | None:
+    """All items of the gold list are in the answer (None: the item has no gold list)."""
+    items = item.get("list_items") or []
+    if not items:
+        return None
+    text = normalise(answer.answer)
+    return answer.answerable and all(normalise(i) in text for i in items)
+
+
+def starts_mid_thought(answer: Answer) -> bool:
+    """The first quoted line opens with a word that points at text the reader cannot see."""
+    segments = answer_segments(answer)
+    return bool(segments) and answer.answerable and starts_with_reference(segments[0][0])
 
 
 def score_item(item: dict[str, Any], answer: Answer) -> dict[str, Any]:
@@ -154,6 +173,8 @@ def score_item(item: dict[str, Any], answer: Answer) -> dict[str, Any]:
         "supported_segments": supported,
         "valid_citations": citations_valid(answer),
         "numbers_supported": numbers_supported(answer),
+        "list_complete": list_complete(item, answer),
+        "mid_thought": starts_mid_thought(answer),
         "latency_ms": answer.timings_ms,
     }
 
@@ -177,6 +198,10 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, float]:
         # Refusals name the closest documents (titles hold years), so only answers count.
         "numbers_supported": _mean(r["numbers_supported"] for r in rows if r["answered"]),
         "key_fact_recall": _sum_ratio(answerable, "facts_found", "facts"),
+        "list_completeness": _mean(
+            r["list_complete"] for r in rows if r["list_complete"] is not None
+        ),
+        "mid_thought_rate": _mean(r["mid_thought"] for r in rows if r["answered"]),
         "refusal_accuracy": _mean(not r["answered"] for r in unanswerable),
         "false_refusal_rate": _mean(not r["answered"] for r in answerable),
         "answer_rate": _mean(r["answered"] for r in answerable),

@@ -104,6 +104,8 @@ def _context_line(results: dict[str, Any], context: dict[str, Any] | None) -> st
     parts = [time.strftime("%Y-%m-%d %H:%M"), f"{items} items"]
     if "embedder" in context:
         parts.append(f"embedder {context['embedder']}")
+    if "split" in context:
+        parts.append(f"split {context['split']}")
     runs = ", ".join(f"{n} {r.get('seconds', 0.0):.0f} s" for n, r in results.items())
     parts.append(f"run time {context.get('seconds', 0.0):.0f} s ({runs})")
     return " · ".join(parts)

@@ -67,8 +67,13 @@ class Scored:
 class UnitGenerator:
     """Quotes the best evidence units in the shape the question asks for, or refuses."""
 
-    def __init__(self, model: RankerModel | None = None, path: Path | None = None) -> None:
-        self._model, self._path = model, path
+    def __init__(
+        self,
+        model: RankerModel | None = None,
+        path: Path | None = None,
+        threshold: float | None = None,
+    ) -> None:
+        self._model, self._path, self._threshold = model, path, threshold
 
     @property
     def model(self) -> RankerModel:
@@ -81,7 +86,8 @@ class UnitGenerator:
         if request.entitlement:
             return Generated(refusal_text(request), False, [])
         ranked, answerable = self.rank(request)
-        if not ranked or answerable < self.model.threshold:
+        threshold = self.model.threshold if self._threshold is None else self._threshold
+        if not ranked or answerable < threshold:
             return Generated(refusal_text(request), False, [])
         from rag.compose import compose  # the shapes depend on this module's types
 
@@ -164,15 +170,17 @@ def _legacy() -> Generator:
     return SentenceGenerator()
 
 
-GENERATORS: dict[str, Callable[[Path | None], Generator]] = {
-    "extractive": lambda path: UnitGenerator(path=path),
-    "sentences": lambda path: _legacy(),
+GENERATORS: dict[str, Callable[[Path | None, float | None], Generator]] = {
+    "extractive": lambda path, threshold: UnitGenerator(path=path, threshold=threshold),
+    "sentences": lambda path, threshold: _legacy(),
 }
 
 
-def make_generator(name: str, model_path: Path | None = None) -> Generator:
+def make_generator(
+    name: str, model_path: Path | None = None, threshold: float | None = None
+) -> Generator:
     """The generator registered under `name`: `extractive` (default, units + learned ranker)
     or `sentences` (the first version, kept for comparison)."""
     if name not in GENERATORS:
         raise ConfigurationError(f"unknown generator '{name}' (known: {', '.join(GENERATORS)})")
-    return GENERATORS[name](model_path)
+    return GENERATORS[name](model_path, threshold)

@@ -37,7 +37,9 @@ class Assistant:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings.embedder)
         self.retriever = make_retriever(settings.retriever, settings.rrf_k)
-        self.generator = make_generator(settings.generator, settings.ranker_path)
+        self.generator = make_generator(
+            settings.generator, settings.ranker_path, settings.answer_threshold
+        )
         self._data = DataDir(settings.data_dir)
         self._live = LiveIndex(self._data)
         self._writer = Writer(settings, self.embedder, self._live)

@@ -14,7 +14,15 @@ from rag.bm25 import tokenize
 from rag.retrieve import Hit
 from rag.structure import BULLET
 
-_DEFAULTS = {"ratio": 0.5, "floor": 0.15, "max_units": 2, "max_documents": 4, "max_explain": 4}
+_DEFAULTS = {
+    "ratio": 0.5,
+    "list_ratio": 0.8,
+    "floor": 0.15,
+    "max_units": 3,
+    "max_documents": 4,
+    "max_explain": 4,
+}
+_SHORT_LIST = 4
 
 
 def compose(
@@ -22,6 +30,9 @@ def compose(
 ) -> Generated:
     """The answer text and its citations for the chosen units."""
     s = {**_DEFAULTS, **selection}
+    if request.kind != "list":
+        # A long list answers a list question; for anything else one of its items does.
+        ranked = [u for u in ranked if u.candidate.unit.items <= _SHORT_LIST] or ranked
     eligible = _eligible(ranked, s)
     if request.kind == "position" or len({_doc(u) for u in eligible}) > 1:
         groups = _by_document(eligible, s)
@@ -71,9 +82,9 @@ def _by_document(eligible: list[Scored], s: dict[str, float]) -> list[list[Score
 
 
 def _list_units(ranked: list[Scored], eligible: list[Scored], s: dict[str, float]) -> list[Scored]:
-    """The best list unit that ranks close to the top, else the eligible units as items."""
-    bar = s["ratio"] * ranked[0].probability
-    for unit in ranked[:5]:
+    """The best list unit if it ranks (nearly) first, else the eligible units as items."""
+    bar = s["list_ratio"] * ranked[0].probability
+    for unit in ranked[:3]:
         if unit.candidate.unit.kind == "list" and unit.probability >= bar:
             return [unit]
     return eligible[:4]

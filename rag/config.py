@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     retriever: str = "hybrid"
     generator: str = "extractive"
     ranker_path: Path | None = None  # None: the shipped rag/data/ranker.json
+    answer_threshold: float | None = None  # None: the threshold calibrated with the ranker
     top_k: int = Field(default=6, ge=1, le=50)
     candidates: int = Field(default=30, ge=1, le=500)
     rrf_k: int = Field(default=10, ge=1)

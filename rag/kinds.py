@@ -7,20 +7,22 @@ import re
 
 KINDS = ("fact", "quantity", "list", "position", "explanation")
 
+# Only questions for an amount: "wie" and "wanneer" are answered by a name or a date.
 _QUANTITY = re.compile(
-    r"\b(hoeveel|hoe (hoog|groot|lang|veel|oud|vaak)|wat kost|welk (percentage|bedrag|jaar)|"
-    r"in welk jaar|wanneer|wie|how (many|much|high|long|old|often)|what percentage|"
-    r"which year|when|who)\b",
+    r"\b(hoeveel|hoe (hoog|groot|lang|veel|oud|vaak)|wat kost|welk (percentage|bedrag|aandeel)|"
+    r"how (many|much|high|long|old|often)|what (percentage|share))\b",
     re.IGNORECASE,
 )
+# "Welke voorstellen", "noem", "wat zijn de": a plural asks for several items.
 _LIST = re.compile(
-    r"\b(welke|noem|opsomming|wat zijn (de|hun)|wat voor|lijst|onderdelen|punten|"
-    r"which|list|what are (the|their)|name the)\b",
+    r"\b(welke \w+(en|s|'s)|noem|opsomming|wat zijn (de|hun)|lijst|onderdelen|punten|"
+    r"which \w+s|list|what are (the|their)|name the)\b",
     re.IGNORECASE,
 )
 _POSITION = re.compile(
     r"\b(vind\w*|willen|wil|wensen|standpunt\w*|pleit\w*|roep\w* op|vragen .* van|"
-    r"mening|visie|positie|vergelijk\w*|verschil\w*|eens|think|want|position|view|propose|"
+    r"mening|visie|positie|vergelijk\w*|verschil\w*|eens|kijk\w*|denk\w*|tegenover|think|"
+    r"want|position|view|propose|"
     r"call for|compare|differ\w*)\b",
     re.IGNORECASE,
 )

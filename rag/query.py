@@ -27,6 +27,7 @@ _NO_SUBJECT = set(
     )
 )
 _MAX_HISTORY_CHARS = 500
+_SHORT_FOLLOW_UP = 4  # "En voor het hbo?": too short to carry a subject of its own
 _FOLLOW_UP = re.compile(
     r"^(en|maar|ook|and|but|what about)\b|\b(ze|zij|hun|hen|dit|dat|daar\w*|hier\w*|they|them|"
     r"their|it|that|this)\b",
@@ -55,7 +56,7 @@ def retrieval_text(question: str, history: list[Turn], index: Index) -> str:
         return question
     last = earlier[-1][:_MAX_HISTORY_CHARS]
     own = set(tokenize(question)) - index.naming_terms - _NO_SUBJECT
-    if not own or _points_back(question):
+    if not own or _points_back(question) or len(question.split()) <= _SHORT_FOLLOW_UP:
         return f"{last} {question}"
     names = [w for w in _WORD.findall(last) if set(tokenize(w)) & index.naming_terms]
     return " ".join([question, *dict.fromkeys(names)])

@@ -125,21 +125,25 @@ def question_rows(examples: list[Example], units: LogisticModel) -> np.ndarray:
 
 
 def calibrate(rows: np.ndarray, labels: np.ndarray) -> float:
-    """The threshold that best meets both targets on out-of-fold answerability predictions."""
+    """The answer threshold, from out-of-fold answerability predictions of the training set."""
     scores = np.zeros(len(labels))
     for held in _folds(len(labels)):
         model = LogisticModel.fit(list(QUESTION_FEATURES), rows[~held], labels[~held], QUESTION_L2)
         scores[held] = model.predict(rows[held])
-    positive = labels > 0
-    best, best_value = 0.5, -1.0
-    for t in np.linspace(0.05, 0.95, 91):
-        answered = scores >= t
-        answer_rate = answered[positive].mean() if positive.any() else 1.0
-        refusal = (~answered[~positive]).mean() if (~positive).any() else 1.0
-        value = min(answer_rate / ANSWER_TARGET, refusal / REFUSAL_TARGET)
-        if value > best_value + 1e-12:
-            best, best_value = float(t), float(value)
-    return best
+    return threshold_for(scores, labels > 0)
+
+
+def threshold_for(scores: np.ndarray, positive: np.ndarray) -> float:
+    """The highest threshold that still answers `ANSWER_TARGET` of the answerable questions.
+
+    When both targets cannot be met, a wrong refusal costs the user more than a cited
+    answer to a question the documents do not answer, so the answer rate comes first and
+    the refusals get what is left."""
+    if not positive.any():
+        return 0.5
+    ranked = np.sort(scores[positive])
+    allowed = int(np.floor((1 - ANSWER_TARGET) * len(ranked)))  # answerables we may refuse
+    return float(max(0.05, min(0.95, ranked[allowed] - 1e-6)))
 
 
 def precision_at_1(examples: list[Example], units: LogisticModel) -> float:

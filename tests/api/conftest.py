@@ -19,7 +19,7 @@ REMOTE = ("203.0.113.7", 50000)
 @pytest.fixture
 def settings(fake_settings: Settings) -> Settings:
     """Hashing embedder with a low refusal threshold, so questions get answers."""
-    return fake_settings.model_copy(update={"refusal_threshold": 0.0})
+    return fake_settings.model_copy(update={"refusal_threshold": 0.0, "answer_threshold": 0.0})
 
 
 @pytest.fixture

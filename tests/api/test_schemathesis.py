@@ -55,6 +55,7 @@ def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
         corpus_dir=corpus,
         embedder="hashing",
         refusal_threshold=0.0,
+        answer_threshold=0.0,
         api_key=KEY,
     )
     service = Service(settings)

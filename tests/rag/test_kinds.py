@@ -10,8 +10,11 @@ from rag.kinds import has_number, question_kind
     [
         ("Hoeveel werknemers telt de Metalektro?", "quantity"),
         ("hoe oud zijn de werknemers gemiddeld", "quantity"),
-        ("Wanneer is het akkoord gesloten?", "quantity"),
-        ("Who wrote the position paper?", "quantity"),
+        ("Wanneer is het akkoord gesloten?", "fact"),
+        ("Who signed the national accord?", "fact"),
+        ("Tot welke factor moet de bekostiging omhoog?", "fact"),
+        ("Welke buurlanden werven actief vakkrachten?", "list"),
+        ("Hoe kijken de partners naar arbeidsmigratie?", "position"),
         ("Welke voorstellen doen de technieksectoren?", "list"),
         ("What are the main proposals?", "list"),
         ("Wat vinden de technieksectoren van arbeidsmigratie?", "position"),

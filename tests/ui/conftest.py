@@ -11,7 +11,9 @@ from rag.config import Settings
 @pytest.fixture
 def service(fake_settings: Settings) -> Service:
     """A service whose index is built, answering every question (low refusal threshold)."""
-    service = Service(fake_settings.model_copy(update={"refusal_threshold": 0.0}))
+    service = Service(
+        fake_settings.model_copy(update={"refusal_threshold": 0.0, "answer_threshold": 0.0})
+    )
     service.assistant.ingest()
     return service
 

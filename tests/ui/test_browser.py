@@ -68,6 +68,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Serv
         corpus_dir=root / "corpus",
         embedder="hashing",
         refusal_threshold=0.0,
+        answer_threshold=0.0,
     )
     service = Service(settings)
     service.assistant.ingest()

@@ -63,6 +63,7 @@ def _settings(root: Path, **extra: object) -> Settings:
         corpus_dir=root / "corpus",
         embedder="hashing",
         refusal_threshold=0.0,
+        answer_threshold=0.0,
         **extra,
     )
 

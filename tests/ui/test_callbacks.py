@@ -7,6 +7,7 @@ from pathlib import Path
 import gradio as gr
 
 from api.service import Service
+from rag.answer import make_generator
 from tests.ui.conftest import request_from
 from ui.chat import Chat, history, make_filters, rating_of
 from ui.library import Library
@@ -56,7 +57,7 @@ def test_empty_question_warns_and_adds_nothing(service: Service) -> None:
 
 
 def test_not_in_documents_state(service: Service) -> None:
-    service.assistant.settings = service.settings.model_copy(update={"refusal_threshold": 2.0})
+    service.assistant.generator = make_generator("extractive", threshold=2.0)
     messages, exchanges, sources, _ = ask(Chat(service), QUESTION)[-1]
     assert exchanges[0]["answer"]["answerable"] is False
     assert messages[-1]["content"].startswith("**Niet gevonden in de documenten.**")
