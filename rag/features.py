@@ -62,6 +62,9 @@ QUESTION_FEATURES = (
     "max_missing",
     "best_passage_coverage",
     "quantity_match",
+    "missing_name",
+    "missing_year",
+    "answer_type_top",
 )
 
 
@@ -240,8 +243,34 @@ def question_vector(
             float(evidence.kind == "quantity" and numbered),
             *_missing(evidence, weight),
             float(matrix[:, 20].max()) if len(matrix) and evidence.kind == "quantity" else 1.0,
+            *_missing_specifics(evidence),
+            _answer_type_top(matrix, logits),
         ]
     )
+
+
+def _answer_type_top(matrix: np.ndarray, logits: np.ndarray) -> float:
+    """Whether one of the three best units holds the name, date or reason asked for."""
+    if not len(logits):
+        return 0.0
+    top = np.argsort(-logits, kind="stable")[:3]
+    return float(matrix[top, UNIT_FEATURES.index("answer_type")].max())
+
+
+_QUESTION_NAME = re.compile(
+    r"(?<=\w )([A-Z][\w&'-]*[A-Z0-9][\w&'-]*|[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*)"
+)
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+def _missing_specifics(evidence: Evidence) -> list[float]:
+    """A name (acronym, organisation) or a year the question asks about that none of the top
+    three passages mentions: the typical question just next to what the documents say."""
+    question = evidence.question_text
+    text = " ".join(h.chunk.text for h in evidence.hits[:3]).lower()
+    names = [n for n in _QUESTION_NAME.findall(question) if n.lower() not in text]
+    years = [y.group(0) for y in _YEAR.finditer(question) if y.group(0) not in text]
+    return [float(bool(names)), float(bool(years))]
 
 
 def _missing(evidence: Evidence, weight: float) -> list[float]:

@@ -37,7 +37,8 @@ _WORD = re.compile(r"\w[\w'-]*")
 # Personal terms of employment: only the cao text itself can answer these.
 _ENTITLEMENT = re.compile(
     r"\b(vakantie\w*|\w*verlof\w*|lonen|loon\w*|\w*toeslag\w*|\w*vergoeding\w*|\w*premie\w*|"
-    r"recht op|uitkering\w*|overuren|overwerk\w*|(heb|krijg|mag|betaal) ik|wages?|leave|"
+    r"recht op|uitkering\w*|overuren|overwerk\w*|(heb|krijg|mag|betaal|verdien) ik|salarisscha\w*|"
+    r"ik (\w+ )?met pensioen|pensioenleeftijd|wages?|leave|"
     r"allowances?|premiums?|entitled|do i get|give me)\b",
     re.IGNORECASE,
 )
