@@ -199,9 +199,9 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, float]:
         "numbers_supported": _mean(r["numbers_supported"] for r in rows if r["answered"]),
         "key_fact_recall": _sum_ratio(answerable, "facts_found", "facts"),
         "list_completeness": _mean(
-            r["list_complete"] for r in rows if r["list_complete"] is not None
+            r["list_complete"] for r in rows if r.get("list_complete") is not None
         ),
-        "mid_thought_rate": _mean(r["mid_thought"] for r in rows if r["answered"]),
+        "mid_thought_rate": _mean(r.get("mid_thought", False) for r in rows if r["answered"]),
         "refusal_accuracy": _mean(not r["answered"] for r in unanswerable),
         "false_refusal_rate": _mean(not r["answered"] for r in answerable),
         "answer_rate": _mean(r["answered"] for r in answerable),

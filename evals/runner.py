@@ -174,11 +174,12 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     """`sectorwijzer eval`: print the metrics table and write the report folder."""
     names = parse_configs(args.compare or settings.retriever)
     started = time.perf_counter()
-    results = evaluate(settings, names, args.limit, sys.stderr.isatty(), args.split)
+    split = getattr(args, "split", "test")
+    results = evaluate(settings, names, args.limit, sys.stderr.isatty(), split)
     folder = Path(args.output) if args.output else reports_dir() / time.strftime("%Y%m%d-%H%M%S")
     context = {
         "embedder": settings.embedder,
-        "split": args.split,
+        "split": split,
         "seconds": time.perf_counter() - started,
     }
     write_report(results, folder, context)

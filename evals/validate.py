@@ -46,6 +46,7 @@ MIN_TOPIC = {"scholing": 15, "arbeidsmigratie": 12}
 MIN_TYPE = {"cross-document": 10, "unanswerable": 12, "follow-up": 6}
 ENGLISH_SHARE = (0.07, 0.20)
 
+
 def load_eval_set(path: Path | None = None) -> list[dict[str, Any]]:
     """Read the evaluation set, one JSON object per non-empty line."""
     source = path or DEFAULT_PATH

@@ -11,12 +11,15 @@ Every quoted line ends in its [n] marker; lines without one are framing from `ra
 from rag import prompts
 from rag.answer import Generated, GenerationRequest, Scored, citation_for
 from rag.bm25 import tokenize
+from rag.kinds import has_number
 from rag.retrieve import Hit
 from rag.structure import BULLET
 
 _DEFAULTS = {
     "ratio": 0.5,
     "list_ratio": 0.8,
+    "other_document_ratio": 0.8,
+    "number_ratio": 0.25,
     "floor": 0.15,
     "max_units": 3,
     "max_documents": 4,
@@ -33,6 +36,8 @@ def compose(
     if request.kind != "list":
         # A long list answers a list question; for anything else one of its items does.
         ranked = [u for u in ranked if u.candidate.unit.items <= _SHORT_LIST] or ranked
+    if request.kind == "quantity":
+        ranked = _number_first(ranked, s)
     eligible = _eligible(ranked, s)
     if request.kind == "position" or len({_doc(u) for u in eligible}) > 1:
         groups = _by_document(eligible, s)
@@ -45,10 +50,26 @@ def compose(
     return _render(request, groups, grouped=len(groups) > 1 or request.kind == "position")
 
 
+def _number_first(ranked: list[Scored], s: dict[str, float]) -> list[Scored]:
+    """A number question leads with the best unit that holds a number, if one ranks near."""
+    bar = s["number_ratio"] * ranked[0].probability
+    for unit in ranked[:5]:
+        if has_number(unit.text) and unit.probability >= bar:
+            return [unit, *(u for u in ranked if u is not unit)]
+    return ranked
+
+
 def _eligible(ranked: list[Scored], s: dict[str, float]) -> list[Scored]:
-    best = ranked[0].probability
-    bar = max(s["floor"], s["ratio"] * best)
-    return _distinct([ranked[0]] + [u for u in ranked[1:] if u.probability >= bar])
+    """The best unit and those close to it; another document has to come closer still."""
+    best = ranked[0]
+    bar = max(s["floor"], s["ratio"] * best.probability)
+    other = max(bar, s["other_document_ratio"] * best.probability)
+    close = [
+        u
+        for u in ranked[1:]
+        if u.probability >= (bar if u.document_id == best.document_id else other)
+    ]
+    return _distinct([best, *close])
 
 
 def _distinct(units: list[Scored]) -> list[Scored]:

@@ -26,6 +26,13 @@ _NO_SUBJECT = set(
         "want wants do does mean more about else"
     )
 )
+_QUESTION_VERBS = set(
+    tokenize(
+        "telt tellen bestaat bestaan betekent betekenen houdt inhouden gaat gaan doet doen "
+        "heeft hebben noemen noemt bedoelen bedoelt zit zitten komt komen kun kunnen moet "
+        "moeten zou zouden wordt worden krijgt"
+    )
+)
 _MAX_HISTORY_CHARS = 500
 _SHORT_FOLLOW_UP = 4  # "En voor het hbo?": too short to carry a subject of its own
 _FOLLOW_UP = re.compile(
@@ -75,15 +82,16 @@ def is_follow_up(question: str) -> bool:
 
 
 def focus(text: str, index: Index) -> tuple[str, set[str]]:
-    """The question without the words that only name a document or organisation.
+    """The question without the words that only name a document or organisation, and
+    without the verbs every question uses ("telt", "bestaat", "betekent").
 
-    "Hoeveel werknemers telt de Metalektro?" focuses on "Hoeveel werknemers telt de": every
-    passage of the Metalektro agenda says "Metalektro", so the name cannot pick the answer.
+    "Hoeveel werknemers telt de Metalektro?" focuses on "Hoeveel werknemers de": every
+    passage of the Metalektro agenda says "Metalektro", so the name cannot pick the answer,
+    and no passage says "telt".
     """
+    ignored = index.naming_terms | _QUESTION_VERBS
     kept = [
-        w
-        for w in _WORD.findall(text)
-        if not set(tokenize(w)) or not set(tokenize(w)) <= index.naming_terms
+        w for w in _WORD.findall(text) if not set(tokenize(w)) or not set(tokenize(w)) <= ignored
     ]
     terms = set(tokenize(" ".join(kept)))
     if not terms:

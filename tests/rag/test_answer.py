@@ -11,11 +11,16 @@ pytestmark = pytest.mark.integration
 
 
 def _check_citations(answer: Answer) -> None:
+    """Every [n] has a citation; every quoted line of the answer is part of its cited quote,
+    and every quote is a verbatim substring of its passage."""
     markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
     assert markers and set(markers) == {c.n for c in answer.citations}
+    quotes = {c.n: c.quote for c in answer.citations}
+    for line in answer.answer.splitlines():
+        for text, n in re.findall(r"([^\[\]]+?)\s*\[(\d+)\]", line):
+            assert text.strip().removeprefix("- ") in quotes[int(n)]
     for citation in answer.citations:
         assert citation.quote and citation.quote in citation.text
-        assert citation.quote in answer.answer
 
 
 def test_answer_quotes_sources_verbatim_with_citations(real_assistant: Assistant) -> None:

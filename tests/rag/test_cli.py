@@ -27,6 +27,7 @@ def test_ingest_then_ask_json(
     assert main([*_base(fake_settings), "ingest"]) == 0
     assert "5 documents" in capsys.readouterr().out
     monkeypatch.setenv("SECTORWIJZER_REFUSAL_THRESHOLD", "0")
+    monkeypatch.setenv("SECTORWIJZER_ANSWER_THRESHOLD", "0")
     assert main([*_base(fake_settings), "ask", "--json", "oranje kaart vakkrachten"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert set(answer) == ANSWER_FIELDS
@@ -38,6 +39,7 @@ def test_ask_builds_the_index_when_missing_and_prints_sources(
     fake_settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SECTORWIJZER_REFUSAL_THRESHOLD", "0")
+    monkeypatch.setenv("SECTORWIJZER_ANSWER_THRESHOLD", "0")
     assert main([*_base(fake_settings), "ask", "Wat is de oranje kaart?"]) == 0
     out = capsys.readouterr().out
     assert "Bronnen:" in out and "[1]" in out

@@ -126,7 +126,7 @@ def test_ask_open_source_and_check_highlighted_quote(
     page.goto(base + "/")
     page.fill("#question textarea", QUESTION)
     page.click("#send")
-    marker = page.locator("#chat a[href='#bron-0-1']")
+    marker = page.locator("#chat a[href='#bron-0-1']").first
     marker.wait_for()
     assert marker.inner_text() == "[1]"
     source = page.locator("#bron-0-1")
