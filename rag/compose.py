@@ -12,6 +12,7 @@ from rag import prompts
 from rag.answer import Generated, GenerationRequest, Scored, citation_for
 from rag.bm25 import tokenize
 from rag.kinds import has_number
+from rag.models import Citation
 from rag.retrieve import Hit
 from rag.structure import BULLET
 
@@ -125,7 +126,7 @@ def _explanation(ranked: list[Scored], s: dict[str, float]) -> list[Scored]:
 def _render(request: GenerationRequest, groups: list[list[Scored]], grouped: bool) -> Generated:
     lang = request.language
     parts = [prompts.render("cao_scope", lang)] if request.cao_scope else []
-    citations = []
+    citations: list[Citation] = []
     for group in groups:
         hit = request.hits[group[0].candidate.hit_rank]
         lines = [_source_line(hit, lang, "source_header")] if grouped else []
