@@ -9,8 +9,8 @@ reused by later runs, so point CI at a cached folder)::
 It prints every gated metric next to its minimum from `evals/thresholds.toml` and exits 1
 when any metric is below its minimum (listing which), 0 otherwise. A metric that is undefined
 on the chosen items (n/a, e.g. refusals with a --limit that holds no unanswerable item) is
-reported and skipped. The full set (151 items) takes about 40 s on an idle machine, two to
-three minutes on a busy two-core one; a fresh ingest with the real embedder adds one to four.
+reported and skipped. It runs the `test` split (80 items, about 10 s on an idle machine, up to
+a minute on a busy two-core one); a fresh ingest with the real embedder adds one to four minutes.
 """
 
 import argparse

@@ -134,16 +134,20 @@ def calibrate(rows: np.ndarray, labels: np.ndarray) -> float:
 
 
 def threshold_for(scores: np.ndarray, positive: np.ndarray) -> float:
-    """The highest threshold that still answers `ANSWER_TARGET` of the answerable questions.
-
-    When both targets cannot be met, a wrong refusal costs the user more than a cited
-    answer to a question the documents do not answer, so the answer rate comes first and
-    the refusals get what is left."""
-    if not positive.any():
+    """The threshold that meets both targets on the training questions if one does, else
+    the one with the largest answer rate + refusal rate (Youden's J), so neither side is
+    sacrificed for the other."""
+    if positive.all() or not positive.any():
         return 0.5
-    ranked = np.sort(scores[positive])
-    allowed = int(np.floor((1 - ANSWER_TARGET) * len(ranked)))  # answerables we may refuse
-    return float(max(0.05, min(0.95, ranked[allowed] - 1e-6)))
+    best, best_key = 0.5, (False, -1.0)
+    for t in np.linspace(0.05, 0.95, 181):
+        answered = scores >= t
+        answer_rate, refusal = answered[positive].mean(), (~answered[~positive]).mean()
+        meets = answer_rate >= ANSWER_TARGET and refusal >= REFUSAL_TARGET
+        key = (bool(meets), float(answer_rate + refusal))
+        if key > best_key:
+            best, best_key = float(t), key
+    return best
 
 
 def precision_at_1(examples: list[Example], units: LogisticModel) -> float:
