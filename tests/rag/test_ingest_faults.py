@@ -14,6 +14,7 @@ from rag.config import Settings
 from rag.errors import DocumentError
 from rag.manifest import load_manifest
 from rag.store import DataDir
+from tests.rag.pdf_factory import raw_pdf as pdf_from_objects
 
 NOTE = b"# Ploegendienst\n\nDe ploegendienst in de fabriek begint om zes uur en eindigt om twee."
 
@@ -36,19 +37,7 @@ def raw_pdf(contents: list[bytes], flate: bool = False) -> bytes:
         objects.append(
             b"<< /Length %d%s >>\nstream\n%s\nendstream" % (len(content), extra, content)
         )
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_from_objects(objects)
 
 
 def nested_pdf() -> bytes:
