@@ -27,7 +27,6 @@ from rag.manifest import load_manifest, save_uploads_manifest, slug
 from rag.models import DocumentMeta
 from rag.readers import SUPPORTED_SUFFIXES
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_NAME_CHARS = 120
 MAX_NAME_BYTES = 200  # file systems allow 255 bytes; leave room for temporary suffixes
 PDF_MAGIC = b"%PDF-"
@@ -46,8 +45,9 @@ def store_upload(
         raise UnsupportedFileError(name, "unsupported file type; upload PDF, .txt or .md")
     if not data:
         raise DocumentError(name, "the file is empty")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise DocumentError(name, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+    if len(data) > settings.max_upload_bytes:
+        limit = settings.max_upload_bytes / 2**20
+        raise DocumentError(name, f"the file is larger than {limit:g} MB")
     digest = hashlib.sha256(data).hexdigest()
     for doc_id, info in documents.items():
         if info.get("sha256") == digest:
