@@ -25,6 +25,7 @@ from rag.language import detect_language
 from rag.library import Reconciliation
 from rag.models import Answer, Filters, Turn
 from rag.query import asks_about_cao, asks_for_entitlement, focus, retrieval_text
+from rag.query_cache import QueryEmbeddings
 from rag.retrieve import Hit, Query, allowed_documents, make_retriever, needs_embedding
 from rag.store import DataDir
 from rag.writer import Exclusive, LiveIndex, Writer
@@ -43,6 +44,7 @@ class Assistant:
         self._data = DataDir(settings.data_dir)
         self._live = LiveIndex(self._data)
         self._writer = Writer(settings, self.embedder, self._live)
+        self._queries = QueryEmbeddings(self.embedder)
 
     @property
     def backend(self) -> str:
@@ -210,7 +212,7 @@ class Assistant:
     def _embed(self, text: str) -> np.ndarray | None:
         if not needs_embedding(self.settings.retriever):
             return None
-        return np.asarray(self.embedder.get_query_embedding(text), dtype=np.float32)
+        return self._queries.get(text)
 
     @staticmethod
     def _cao_missing(index: Index) -> bool:

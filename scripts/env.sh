@@ -6,10 +6,18 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 VENV="${SECTORWIJZER_VENV:-.venv}"
 
 ensure_venv() {
-    # $1: pip extras, e.g. "[dev]"
+    # $1: pip extras, e.g. "[dev]". Installs only when pyproject.toml or the extras changed
+    # since the last install (a stamp in the venv), so a second start contacts no index.
     if [ ! -x "$VENV/bin/python" ]; then
         python3 -m venv "$VENV"
     fi
+    local stamp="$VENV/.sectorwijzer-installed"
+    local want
+    want="$(sha256sum pyproject.toml | cut -d' ' -f1) $1"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+        return 0
+    fi
     "$VENV/bin/python" -m pip install -q --upgrade pip
     "$VENV/bin/python" -m pip install -q -e ".$1"
+    echo "$want" > "$stamp"
 }

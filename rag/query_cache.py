@@ -1,0 +1,31 @@
+"""An LRU cache of query embeddings: repeated and example questions are embedded once."""
+
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
+
+class QueryEmbeddings:
+    """Query vectors by normalised text (case and whitespace folded), at most `size` kept."""
+
+    def __init__(self, embedder: BaseEmbedding, size: int = 512) -> None:
+        self.embedder, self.size = embedder, size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> np.ndarray:
+        """The query embedding of `text`, from the cache when it was asked before."""
+        key = " ".join(text.lower().split())
+        with self._lock:
+            if key in self._vectors:
+                self._vectors.move_to_end(key)
+                return self._vectors[key]
+        vector = np.asarray(self.embedder.get_query_embedding(text), dtype=np.float32)
+        vector.setflags(write=False)  # shared between requests: nobody may change it
+        with self._lock:
+            self._vectors[key] = vector
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return vector
