@@ -13,8 +13,9 @@ from typing import Protocol
 import numpy as np
 
 from rag import prompts
+from rag.answerability import question_vector
 from rag.errors import ConfigurationError
-from rag.features import Candidate, Evidence, candidates, question_vector, unit_matrix
+from rag.features import Candidate, Evidence, candidates, unit_matrix
 from rag.index import Index
 from rag.kinds import has_number
 from rag.models import Citation

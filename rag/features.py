@@ -1,4 +1,4 @@
-"""Features of evidence units and of whole questions, shared by training and answering.
+"""Features of evidence units, shared by training and answering.
 
 Unit features say how well one unit answers the question (dense similarity, idf-weighted
 term coverage, its passage's rank and keyword score, numbers for number questions, lists
@@ -48,26 +48,6 @@ UNIT_FEATURES = (
     "dense_mean",
     "answer_type",
 )
-QUESTION_FEATURES = (
-    "best_logit",
-    "second_logit",
-    "best_dense",
-    "best_coverage",
-    "unseen_terms",
-    "top_keyword",
-    "entitlement",
-    "english",
-    "quantity_best_number",
-    "missing_top3",
-    "max_missing",
-    "best_passage_coverage",
-    "quantity_match",
-    "missing_name",
-    "missing_year",
-    "answer_type_top",
-)
-
-
 _FOOTNOTE = re.compile(r"^\s*(\d{1,2}\)|\[\d+\]|bron:)", re.IGNORECASE)
 _STANCE = re.compile(
     r"\b(wil|willen|pleit\w*|roep\w*|vragen|vraagt|moet|moeten|nodig|voorstel\w*|zorg(en)? "
@@ -136,8 +116,8 @@ def unit_matrix(evidence: Evidence, cands: list[Candidate]) -> np.ndarray:
                 float(sims[unit.anchor]),
                 float(max(sims[r] for r in unit.rows)),
                 0.0,
-                _coverage(index, evidence.focus_terms, index.sentence_tokens[unit.anchor], weight),
-                _coverage(index, evidence.focus_terms, tokens, weight),
+                coverage(index, evidence.focus_terms, index.sentence_tokens[unit.anchor], weight),
+                coverage(index, evidence.focus_terms, tokens, weight),
                 0.0,
                 1.0 / (1 + cand.hit_rank),
                 hit.score / top_fused,
@@ -221,77 +201,6 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return np.asarray([(values > v).sum() for v in values], dtype=np.float64)
 
 
-def question_vector(
-    evidence: Evidence, matrix: np.ndarray, logits: np.ndarray, numbered: bool
-) -> np.ndarray:
-    """`QUESTION_FEATURES` of the question, from its ranked units (`logits`, best first)."""
-    index = evidence.index
-    weight = sum(index.idf.get(t, index.unseen_idf) for t in evidence.focus_terms) or 1.0
-    unseen = sum(index.unseen_idf for t in evidence.focus_terms if t not in index.idf) / weight
-    ordered = np.sort(logits)[::-1] if len(logits) else np.array([-10.0])
-    best = int(np.argmax(logits)) if len(logits) else -1
-    return np.asarray(
-        [
-            float(ordered[0]),
-            float(ordered[1]) if len(ordered) > 1 else float(ordered[0]),
-            float(matrix[best, 1]) if best >= 0 else 0.0,
-            float(matrix[best, 4]) if best >= 0 else 0.0,
-            unseen,
-            math.log1p(max([h.keyword or 0.0 for h in evidence.hits] + [0.0])),
-            float(evidence.entitlement),
-            float(evidence.english),
-            float(evidence.kind == "quantity" and numbered),
-            *_missing(evidence, weight),
-            float(matrix[:, 20].max()) if len(matrix) and evidence.kind == "quantity" else 1.0,
-            *_missing_specifics(evidence),
-            _answer_type_top(matrix, logits),
-        ]
-    )
-
-
-def _answer_type_top(matrix: np.ndarray, logits: np.ndarray) -> float:
-    """Whether one of the three best units holds the name, date or reason asked for."""
-    if not len(logits):
-        return 0.0
-    top = np.argsort(-logits, kind="stable")[:3]
-    return float(matrix[top, UNIT_FEATURES.index("answer_type")].max())
-
-
-_QUESTION_NAME = re.compile(
-    r"(?<=\w )([A-Z][\w&'-]*[A-Z0-9][\w&'-]*|[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*)"
-)
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
-
-
-def _missing_specifics(evidence: Evidence) -> list[float]:
-    """A name (acronym, organisation) or a year the question asks about that none of the top
-    three passages mentions: the typical question just next to what the documents say."""
-    question = evidence.question_text
-    text = " ".join(h.chunk.text for h in evidence.hits[:3]).lower()
-    names = [n for n in _QUESTION_NAME.findall(question) if n.lower() not in text]
-    years = [y.group(0) for y in _YEAR.finditer(question) if y.group(0) not in text]
-    return [float(bool(names)), float(bool(years))]
-
-
-def _missing(evidence: Evidence, weight: float) -> list[float]:
-    """How much of the question the best passages leave out: the idf-weighted share of focus
-    terms in none of the top three, the rarest such term, and the top passage's coverage."""
-    index = evidence.index
-    passages = [_passage_tokens(index, index.position(h.chunk.id)) for h in evidence.hits[:3]]
-    present = set().union(*passages) if passages else set()
-    absent = [index.idf.get(t, index.unseen_idf) for t in evidence.focus_terms - present]
-    top = passages[0] if passages else set()
-    return [
-        sum(absent) / weight,
-        max(absent, default=0.0) / index.unseen_idf,
-        _coverage(index, evidence.focus_terms, top, weight),
-    ]
-
-
-def _passage_tokens(index: Index, position: int) -> set[str]:
-    return set().union(*(index.sentence_tokens[r] for r in index.rows_by_chunk.get(position, [])))
-
-
 def _sentence_similarities(evidence: Evidence) -> np.ndarray:
     index = evidence.index
     if evidence.focus_vector is None or not len(index.sentence_rows):
@@ -299,7 +208,7 @@ def _sentence_similarities(evidence: Evidence) -> np.ndarray:
     return np.asarray(index.sentence_vectors @ evidence.focus_vector, dtype=np.float64)
 
 
-def _coverage(index: Index, focus: set[str], tokens: set[str], weight: float) -> float:
+def coverage(index: Index, focus: set[str], tokens: set[str], weight: float) -> float:
     return sum(index.idf.get(t, 0.0) for t in focus & tokens) / weight
 
 

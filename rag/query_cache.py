@@ -8,7 +8,10 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 
 
 class QueryEmbeddings:
-    """Query vectors by normalised text (case and whitespace folded), at most `size` kept."""
+    """Query vectors by their text (outer whitespace stripped), at most `size` kept.
+
+    Case is kept: the model embeds "Cao" and "cao" differently, and an answer must not depend
+    on which spelling was asked first."""
 
     def __init__(self, embedder: BaseEmbedding, size: int = 512) -> None:
         self.embedder, self.size = embedder, size
@@ -17,7 +20,7 @@ class QueryEmbeddings:
 
     def get(self, text: str) -> np.ndarray:
         """The query embedding of `text`, from the cache when it was asked before."""
-        key = " ".join(text.lower().split())
+        key = text.strip()
         with self._lock:
             if key in self._vectors:
                 self._vectors.move_to_end(key)

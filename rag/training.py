@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from rag.answer import GenerationRequest, evidence_of, unit_text
-from rag.features import QUESTION_FEATURES, UNIT_FEATURES, Candidate, candidates, unit_matrix
-from rag.features import question_vector as build_question_vector
+from rag.answerability import QUESTION_FEATURES
+from rag.answerability import question_vector as build_question_vector
+from rag.features import UNIT_FEATURES, Candidate, candidates, unit_matrix
 from rag.kinds import has_number
 from rag.models import Turn
 from rag.ranker import LogisticModel, RankerModel

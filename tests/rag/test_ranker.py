@@ -50,7 +50,8 @@ def test_missing_or_broken_model_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_the_shipped_model_matches_the_feature_lists() -> None:
-    from rag.features import QUESTION_FEATURES, UNIT_FEATURES
+    from rag.answerability import QUESTION_FEATURES
+    from rag.features import UNIT_FEATURES
 
     model = load_model()
     assert model.units.features == list(UNIT_FEATURES)
