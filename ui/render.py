@@ -22,8 +22,12 @@ def source_id(k: int, n: int | str) -> str:
 
 
 def answer_markdown(answer_text: str, k: int, answerable: bool = True) -> str:
-    """The answer with each citation marker as a link to its source in the panel."""
-    linked = _MARKER.sub(lambda m: f"[[{m[1]}]](#{source_id(k, m[1])})", answer_text)
+    """The answer with each citation marker as a link to its source in the panel.
+
+    Markup in a quoted document (or a question) is shown as text, never run: `<` and `&` are
+    escaped before the markdown is built."""
+    safe = html.escape(answer_text, quote=False)
+    linked = _MARKER.sub(lambda m: f"[[{m[1]}]](#{source_id(k, m[1])})", safe)
     return linked if answerable else f"**{text.NOT_FOUND}.** {linked}"
 
 
@@ -31,7 +35,7 @@ def chat_messages(exchanges: list[Exchange]) -> list[Message]:
     """Chatbot messages (user, assistant) for every exchange."""
     messages: list[Message] = []
     for k, exchange in enumerate(exchanges):
-        messages.append({"role": "user", "content": exchange["question"]})
+        messages.append({"role": "user", "content": html.escape(exchange["question"], quote=False)})
         if "error" in exchange:
             reply = text.ERROR.format(message=exchange["error"])
         else:

@@ -102,3 +102,40 @@ def test_documents_table_and_upload_result() -> None:
         "Gelukt: **T** is geladen, 3 pagina's en 9 passages."
     )
     assert "1 passage." in render.upload_result({"id": "t", "pages": None, "chunks": 1})
+
+
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> & co"
+
+
+def test_markup_in_a_question_or_a_document_is_shown_never_run() -> None:
+    from rag.models import Citation
+    from ui.render import chat_messages, documents_html, sources_html
+
+    citation = Citation(
+        n=1,
+        document_id="d",
+        title=HOSTILE,
+        organisations=[HOSTILE],
+        year=2024,
+        kind="plan",
+        page=1,
+        section=HOSTILE,
+        quote=HOSTILE,
+        text=f"Voor. {HOSTILE} Na.",
+        score=1.0,
+    )
+    answer = {
+        "answer": f"{HOSTILE} [1]",
+        "answerable": True,
+        "language": "nl",
+        "citations": [citation.model_dump()],
+        "retrieved": [citation.model_dump()],
+        "timings_ms": {},
+        "backend": "x",
+    }
+    exchanges = [{"question": HOSTILE, "answer": answer}]
+    rendered = [m["content"] for m in chat_messages(exchanges)]
+    rendered += [sources_html(exchanges), documents_html([{"id": "d", "title": HOSTILE}])]
+    for output in rendered:
+        assert "<script" not in output and "<img" not in output
+    assert "&lt;script&gt;" in rendered[0] and "[[1]](#bron-0-1)" in rendered[1]
