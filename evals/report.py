@@ -24,6 +24,24 @@ _CSS = (
 )
 
 
+METRIC_MEANINGS = {
+    "hit@1 / hit@5": "a passage holding a gold quote is retrieved first / in the top 5",
+    "mrr": "mean of 1 / rank of the first passage holding a gold quote",
+    "recall@5": "share of an item's gold quotes found in the top 5 passages",
+    "ndcg@10": "ranking quality of the top 10 passages against the gold quotes",
+    "citation_precision": "share of the answer's citations whose passage holds a gold quote",
+    "citation_recall": "share of the authored gold quotes whose passage the answer cites",
+    "citation_validity": "every [n] has a citation and every quote is verbatim in its passage",
+    "faithfulness": "share of the answer's cited lines that stand verbatim in the cited passage",
+    "numbers_supported": "every number in a cited line occurs in a cited passage",
+    "key_fact_recall": "share of the key facts (numbers, names, phrases) the answer states",
+    "list_completeness": "list questions whose answer holds every item of the gold list",
+    "mid_thought_rate": "answers whose first quote opens with a word pointing at unseen text",
+    "refusal_accuracy": "unanswerable questions the assistant declines to answer",
+    "false_refusal_rate / answer_rate": "answerable questions refused / answered",
+}
+
+
 def fmt(value: float, metric: str = "") -> str:
     """A metric value for a table: counts as integers, NaN (undefined) as n/a."""
     if math.isnan(value):
@@ -82,6 +100,7 @@ def markdown_report(results: dict[str, Any], context: dict[str, Any] | None = No
     """report.md: metrics, plots, per-type and per-persona tables and the failures by id."""
     lines = ["# Sectorwijzer evaluation", "", _context_line(results, context), ""]
     lines += [markdown_table(results), "![metrics](metrics.png)", "![latency](latency.png)", ""]
+    lines += _meanings()
     lines += ["## Per question type", "", "![types](types.png)", ""]
     for name, result in results.items():
         lines += [f"### {name}", "", *_group_table_md(result["by_type"], "type")]
@@ -93,9 +112,23 @@ def markdown_report(results: dict[str, Any], context: dict[str, Any] | None = No
         failed = failures(result["rows"])
         lines += [f"### {name}: {len(failed)} of {len(result['rows'])} items", ""]
         for row, reasons in failed:
-            lines.append(f"- {row['id']} ({', '.join(reasons)}): {escape(row['question'])}")
+            lines.append(f"- {row['id']} ({', '.join(reasons)}): {_md_text(row['question'])}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _md_text(text: str) -> str:
+    """Text for report.md: tags shown, not run; "R&D" stays "R&D"."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _meanings() -> list[str]:
+    return [
+        "## What the metrics mean",
+        "",
+        *(f"- **{m}**: {t}" for m, t in METRIC_MEANINGS.items()),
+        "",
+    ]
 
 
 def _context_line(results: dict[str, Any], context: dict[str, Any] | None) -> str:
@@ -104,8 +137,9 @@ def _context_line(results: dict[str, Any], context: dict[str, Any] | None) -> st
     parts = [time.strftime("%Y-%m-%d %H:%M"), f"{items} items"]
     if "embedder" in context:
         parts.append(f"embedder {context['embedder']}")
-    if "split" in context:
-        parts.append(f"split {context['split']}")
+    for key in ("generator", "top_k", "split", "commit", "eval_set"):
+        if context.get(key) not in (None, ""):
+            parts.append(f"{key.replace('_', ' ')} {context[key]}")
     runs = ", ".join(f"{n} {r.get('seconds', 0.0):.0f} s" for n, r in results.items())
     parts.append(f"run time {context.get('seconds', 0.0):.0f} s ({runs})")
     return " · ".join(parts)

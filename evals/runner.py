@@ -8,8 +8,10 @@ embedder instance, so the model loads once per run::
 """
 
 import argparse
+import hashlib
 import math
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,7 +23,7 @@ from tqdm import tqdm
 from evals.baseline import NaiveBaseline
 from evals.metrics import STAGES, aggregate, breakdown, score_item
 from evals.report import markdown_table, write_report
-from evals.validate import load_eval_set
+from evals.validate import DEFAULT_PATH, load_eval_set
 from rag.assistant import Assistant
 from rag.config import PROJECT_DIR, Settings
 from rag.embeddings import make_embedder
@@ -130,7 +132,20 @@ def split_items(split: str, limit: int | None = None) -> list[dict[str, Any]]:
     if split not in SPLITS:
         raise ConfigurationError(f"unknown split {split!r} (known: {', '.join(SPLITS)})")
     items = [i for i in load_eval_set() if split == "all" or i.get("split", "dev") == split]
-    return items[:limit] if limit else items
+    return stratified(items, limit) if limit else items
+
+
+def stratified(items: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """`limit` items taken in turn from each question type (file order within a type), so a
+    quick run still measures refusals, lists and follow-ups; the same file gives the same
+    sample."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        groups.setdefault(item["type"], []).append(item)
+    chosen: list[dict[str, Any]] = []
+    for depth in range(max((len(g) for g in groups.values()), default=0)):
+        chosen += [g[depth] for g in groups.values() if depth < len(g)]
+    return chosen[:limit]
 
 
 def evaluate(
@@ -170,6 +185,28 @@ def run_lodo(
     return rows
 
 
+def _git(*args: str) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=10, check=True
+    )
+    return done.stdout.strip()
+
+
+def _commit() -> str:
+    """The checkout's commit (with "+changes" when the tree differs), or "" outside git."""
+    try:
+        return _git("rev-parse", "--short", "HEAD") + (
+            "+changes" if _git("status", "--porcelain") else ""
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def eval_set_digest() -> str:
+    """The first 12 hex digits of the eval set file's SHA-256: which data was measured."""
+    return hashlib.sha256(DEFAULT_PATH.read_bytes()).hexdigest()[:12]
+
+
 def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     """`sectorwijzer eval`: print the metrics table and write the report folder."""
     names = parse_configs(args.compare or settings.retriever)
@@ -179,7 +216,11 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     folder = Path(args.output) if args.output else reports_dir() / time.strftime("%Y%m%d-%H%M%S")
     context = {
         "embedder": settings.embedder,
+        "generator": settings.generator,
+        "top_k": settings.top_k,
         "split": split,
+        "commit": _commit(),
+        "eval_set": eval_set_digest(),
         "seconds": time.perf_counter() - started,
     }
     write_report(results, folder, context)

@@ -99,6 +99,8 @@ def test_write_report_files_plots_and_escaping(tmp_path: Path) -> None:
     assert "| hit@5 | 0.500 | 1.000 |" in markdown
     assert "- q3 (wrongly answered)" in markdown and "&lt;script&gt;" in markdown
     assert "| unanswerable | 1 | n/a |" in markdown
+    assert "## What the metrics mean" in markdown and "**citation_precision**" in markdown
+    assert "&amp;" not in markdown, "R&D stays R&D in markdown"
 
 
 def test_markdown_table_lists_latency_per_stage() -> None:

@@ -86,3 +86,13 @@ def test_shipped_thresholds_gate_known_metrics() -> None:
     assert {"hit@1", "hit@5", "mrr", "citation_precision", "refusal_accuracy"} <= set(minimums)
     assert set(minimums) <= set(aggregate([]))
     assert all(0.0 < value <= 1.0 for value in minimums.values())
+
+
+def test_a_limited_run_samples_every_question_type() -> None:
+    from evals.runner import split_items, stratified
+
+    items = split_items("test")
+    sample = split_items("test", limit=12)
+    assert len(sample) == 12
+    assert {i["type"] for i in sample} == {i["type"] for i in items}
+    assert sample == stratified(items, 12), "the same file gives the same sample"
