@@ -12,7 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
-from rag import prompts
+from rag import prompts, units
 from rag.answerability import question_vector
 from rag.errors import ConfigurationError
 from rag.features import Candidate, Evidence, candidates, unit_matrix
@@ -130,8 +130,7 @@ def _scored(request: GenerationRequest, candidate: Candidate, probability: float
 
 
 def unit_text(request: GenerationRequest, candidate: Candidate) -> str:
-    unit = candidate.unit
-    return request.index.chunks[unit.position].text[unit.start : unit.end]
+    return units.unit_text(request.index, candidate.unit)
 
 
 def citation_for(hit: Hit, n: int, quote: str) -> Citation:

@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 
-from rag.features import UNIT_FEATURES, Evidence, coverage
+from rag.features import COLUMN, Evidence, coverage, focus_weight
 from rag.index import Index
 
 QUESTION_FEATURES = (
@@ -37,23 +37,27 @@ def question_vector(
 ) -> np.ndarray:
     """`QUESTION_FEATURES` of the question, from its ranked units (`logits`, best first)."""
     index = evidence.index
-    weight = sum(index.idf.get(t, index.unseen_idf) for t in evidence.focus_terms) or 1.0
-    unseen = sum(index.unseen_idf for t in evidence.focus_terms if t not in index.idf) / weight
+    weight = focus_weight(index, evidence.focus_terms)
+    unseen = (
+        sum(index.unseen_idf for t in sorted(evidence.focus_terms) if t not in index.idf) / weight
+    )
     ordered = np.sort(logits)[::-1] if len(logits) else np.array([-10.0])
     best = int(np.argmax(logits)) if len(logits) else -1
     return np.asarray(
         [
             float(ordered[0]),
             float(ordered[1]) if len(ordered) > 1 else float(ordered[0]),
-            float(matrix[best, 1]) if best >= 0 else 0.0,
-            float(matrix[best, 4]) if best >= 0 else 0.0,
+            float(matrix[best, COLUMN["dense_max"]]) if best >= 0 else 0.0,
+            float(matrix[best, COLUMN["coverage_unit"]]) if best >= 0 else 0.0,
             unseen,
             math.log1p(max([h.keyword or 0.0 for h in evidence.hits] + [0.0])),
             float(evidence.entitlement),
             float(evidence.english),
             float(evidence.kind == "quantity" and numbered),
             *_missing(evidence, weight),
-            float(matrix[:, 20].max()) if len(matrix) and evidence.kind == "quantity" else 1.0,
+            float(matrix[:, COLUMN["quantity_number_coverage"]].max())
+            if len(matrix) and evidence.kind == "quantity"
+            else 1.0,
             *_missing_specifics(evidence),
             _answer_type_top(matrix, logits),
         ]
@@ -65,7 +69,7 @@ def _answer_type_top(matrix: np.ndarray, logits: np.ndarray) -> float:
     if not len(logits):
         return 0.0
     top = np.argsort(-logits, kind="stable")[:3]
-    return float(matrix[top, UNIT_FEATURES.index("answer_type")].max())
+    return float(matrix[top, COLUMN["answer_type"]].max())
 
 
 _QUESTION_NAME = re.compile(

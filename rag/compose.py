@@ -40,7 +40,7 @@ def compose(
     if request.kind == "quantity":
         ranked = _number_first(ranked, s)
     eligible = _eligible(ranked, s)
-    if request.kind == "position" or len({_doc(u) for u in eligible}) > 1:
+    if request.kind == "position" or len({u.document_id for u in eligible}) > 1:
         groups = _by_document(eligible, s)
     elif request.kind == "list":
         groups = [_list_units(ranked, eligible, s)]
@@ -90,14 +90,10 @@ def _overlaps(a: Scored, b: Scored) -> bool:
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
 
 
-def _doc(unit: Scored) -> str:
-    return unit.document_id
-
-
 def _by_document(eligible: list[Scored], s: dict[str, float]) -> list[list[Scored]]:
     groups: dict[str, list[Scored]] = {}
     for unit in eligible:
-        group = groups.setdefault(_doc(unit), [])
+        group = groups.setdefault(unit.document_id, [])
         if len(group) < 2:
             group.append(unit)
     return list(groups.values())[: int(s["max_documents"])]

@@ -15,7 +15,7 @@ from rag.bm25 import tokenize
 from rag.index import Index
 from rag.kinds import has_number
 from rag.retrieve import Hit
-from rag.units import Unit, units_of_chunk
+from rag.units import Unit, unit_text, units_of_chunk
 
 UNIT_FEATURES = (
     "dense_anchor",
@@ -54,6 +54,9 @@ _STANCE = re.compile(
     r"voor|inzetten|streven|ambitie\w*|oproep|kabinet)\b",
     re.IGNORECASE,
 )
+
+
+COLUMN = {name: i for i, name in enumerate(UNIT_FEATURES)}
 
 
 @dataclass
@@ -98,7 +101,7 @@ def unit_matrix(evidence: Evidence, cands: list[Candidate]) -> np.ndarray:
         return np.zeros((0, len(UNIT_FEATURES)))
     index = evidence.index
     sims = _sentence_similarities(evidence)
-    weight = sum(index.idf.get(t, index.unseen_idf) for t in evidence.focus_terms) or 1.0
+    weight = focus_weight(index, evidence.focus_terms)
     top_fused = max(h.score for h in evidence.hits) or 1.0
     top_keyword = max([h.keyword or 0.0 for h in evidence.hits] + [1e-9])
     named = _named_documents(index, frozenset(evidence.question_terms))
@@ -108,17 +111,17 @@ def unit_matrix(evidence: Evidence, cands: list[Candidate]) -> np.ndarray:
     for cand in cands:
         unit, hit = cand.unit, evidence.hits[cand.hit_rank]
         tokens = set().union(*(index.sentence_tokens[r] for r in unit.rows))
-        text = index.chunks[unit.position].text[unit.start : unit.end]
+        text = unit_text(index, unit)
         numbered = has_number(text)
         quantity = evidence.kind == "quantity"
         rows.append(
             [
                 float(sims[unit.anchor]),
                 float(max(sims[r] for r in unit.rows)),
-                0.0,
+                0.0,  # dense_gap, filled in below
                 coverage(index, evidence.focus_terms, index.sentence_tokens[unit.anchor], weight),
                 coverage(index, evidence.focus_terms, tokens, weight),
-                0.0,
+                0.0,  # coverage_gap
                 1.0 / (1 + cand.hit_rank),
                 hit.score / top_fused,
                 (hit.keyword or 0.0) / top_keyword,
@@ -131,9 +134,9 @@ def unit_matrix(evidence: Evidence, cands: list[Candidate]) -> np.ndarray:
                 float(unit.kind == "context"),
                 float(evidence.english),
                 float(hit.chunk.document_id in named),
-                0.0,
-                0.0,
-                0.0,
+                0.0,  # dense_rank
+                0.0,  # coverage_rank
+                0.0,  # quantity_number_coverage
                 float(unit.kind != "list" and text.rstrip().endswith(":")),
                 float(bool(_FOOTNOTE.match(text))),
                 float(evidence.kind == "position" and bool(_STANCE.search(text))),
@@ -145,11 +148,13 @@ def unit_matrix(evidence: Evidence, cands: list[Candidate]) -> np.ndarray:
             ]
         )
     matrix = np.asarray(rows, dtype=np.float64)
-    matrix[:, 2] = matrix[:, 1] - matrix[:, 1].max()
-    matrix[:, 5] = matrix[:, 4] - matrix[:, 4].max()
-    matrix[:, 18] = 1.0 / (1.0 + _ranks(matrix[:, 1]))
-    matrix[:, 19] = 1.0 / (1.0 + _ranks(matrix[:, 4]))
-    matrix[:, 20] = matrix[:, 12] * matrix[:, 4]
+    # Features relative to the other candidates of the same question.
+    dense, cover = matrix[:, COLUMN["dense_max"]], matrix[:, COLUMN["coverage_unit"]]
+    matrix[:, COLUMN["dense_gap"]] = dense - dense.max()
+    matrix[:, COLUMN["coverage_gap"]] = cover - cover.max()
+    matrix[:, COLUMN["dense_rank"]] = 1.0 / (1.0 + _ranks(dense))
+    matrix[:, COLUMN["coverage_rank"]] = 1.0 / (1.0 + _ranks(cover))
+    matrix[:, COLUMN["quantity_number_coverage"]] = matrix[:, COLUMN["quantity_number"]] * cover
     return matrix
 
 
@@ -208,18 +213,18 @@ def _sentence_similarities(evidence: Evidence) -> np.ndarray:
     return np.asarray(index.sentence_vectors @ evidence.focus_vector, dtype=np.float64)
 
 
+def focus_weight(index: Index, terms: set[str]) -> float:
+    """The idf weight of the question's focus terms (unseen terms weigh most)."""
+    return sum(index.idf.get(t, index.unseen_idf) for t in terms) or 1.0
+
+
 def coverage(index: Index, focus: set[str], tokens: set[str], weight: float) -> float:
     return sum(index.idf.get(t, 0.0) for t in focus & tokens) / weight
 
 
 def _named_documents(index: Index, terms: frozenset[str]) -> set[str]:
     """Documents whose title or organisations the question names ("volgens OOM")."""
-    named = set()
-    for doc, info in index.state.get("documents", {}).items():
-        text = f"{info.get('title', '')} {' '.join(info.get('organisations', []))}"
-        if terms & (set(tokenize(text)) - _COMMON):
-            named.add(doc)
-    return named
+    return {doc for doc, stems in index.document_terms.items() if terms & (stems - _COMMON)}
 
 
 # Title words shared by many documents say nothing about which one is named.

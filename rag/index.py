@@ -64,7 +64,8 @@ class Index:
         total = len(self.sentence_tokens) + 1
         self.idf = {t: math.log(total / (n + 0.5)) for t, n in counts.items()}
         self.unseen_idf = math.log(total / 0.5)
-        self.naming_terms = _naming_terms(self.state)
+        self.document_terms = _document_terms(self.state)
+        self.naming_terms = set().union(*self.document_terms.values())
         self.corrector = Corrector(
             w.lower() for chunk in self.chunks for w in re.findall(r"[^\W\d_]+", chunk.text)
         )
@@ -110,15 +111,14 @@ class Index:
             )
 
 
-def _naming_terms(state: dict[str, Any]) -> set[str]:
-    """Stems of the words that name a loaded document or organisation ("Metalektro", "OOM").
-
-    They say where to look, not what to find: the answer step ignores them."""
-    names = " ".join(
-        f"{info.get('title', '')} {' '.join(info.get('organisations', []))}"
-        for info in state.get("documents", {}).values()
-    )
-    return set(tokenize(names))
+def _document_terms(state: dict[str, Any]) -> dict[str, set[str]]:
+    """Per loaded document, the stems of the words that name it or its organisations
+    ("Metalektro", "OOM"). They say where to look, not what to find: the answer step ignores
+    them, and uses them to see which document a question names."""
+    return {
+        doc: set(tokenize(f"{info.get('title', '')} {' '.join(info.get('organisations', []))}"))
+        for doc, info in state.get("documents", {}).items()
+    }
 
 
 def sentence_rows(chunks: list[Chunk]) -> list[SentenceRow]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rag import prompts
 from rag.answer import Generated, GenerationRequest, citation_for, refusal_text
 from rag.bm25 import tokenize
+from rag.features import focus_weight
 from rag.models import Citation
 from rag.retrieve import Hit
 
@@ -87,7 +88,7 @@ def score_sentences(request: GenerationRequest) -> list[_Sentence]:
     keyword strength. Tuned on the eval set (see README, "Calibration").
     """
     index, focus = request.index, request.focus_terms
-    weight = sum(index.idf.get(t, index.unseen_idf) for t in focus) or 1.0
+    weight = focus_weight(index, focus)
     ranks = {index.position(hit.chunk.id): rank for rank, hit in enumerate(request.hits)}
     top_keyword = max([h.keyword or 0.0 for h in request.hits] + [1e-9])
     scored: list[_Sentence] = []

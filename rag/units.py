@@ -44,6 +44,11 @@ class Unit:
         return len(self.rows) - 1 if self.kind == "list" else 0
 
 
+def unit_text(index: Index, unit: Unit) -> str:
+    """The quoted text of a unit: its span of its chunk."""
+    return index.chunks[unit.position].text[unit.start : unit.end]
+
+
 def starts_with_reference(text: str) -> bool:
     """The sentence opens with a word that points at text before it."""
     return bool(_REFERENCE.match(text.strip()))
