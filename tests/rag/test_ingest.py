@@ -118,7 +118,8 @@ def test_publish_failure_keeps_the_previous_index(
     assert len(leftovers) == 2 and not any(name.endswith(".partial") for name in leftovers)
 
 
-_SLOW_INGEST = """
+# A subprocess whose embedder touches argv[2] and then hangs: the moment to kill -9 it.
+SLOW_EMBEDDER = """
 import sys, time
 from pathlib import Path
 from rag.embeddings import EMBEDDERS, HashingEmbedding
@@ -132,8 +133,13 @@ class Slow(HashingEmbedding):
         return [self._vector(t) for t in texts]
 
 EMBEDDERS["hashing"] = Slow
+"""
+_SLOW_INGEST = (
+    SLOW_EMBEDDER
+    + """
 Assistant(load_settings(data_dir=sys.argv[1], corpus_dir=sys.argv[3], embedder="hashing")).ingest()
 """
+)
 
 
 def test_ingest_killed_halfway_leaves_the_previous_index_usable(

@@ -15,6 +15,7 @@ from rag.config import Settings
 from rag.errors import DocumentError, DocumentNotFoundError, DuplicateDocumentError
 from rag.library import safe_name, store_upload
 from rag.manifest import load_manifest
+from tests.rag.test_ingest import SLOW_EMBEDDER
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,23 +88,13 @@ def test_safe_name_strips_folders_and_odd_characters() -> None:
 
 # --- reconcile: an upload interrupted by kill -9 never lingers, blocks or slips in later ---
 
-_KILLED_UPLOAD = """
-import sys, time
-from pathlib import Path
-from rag.embeddings import EMBEDDERS, HashingEmbedding
-from rag.config import load_settings
-from rag.assistant import Assistant
-
-class Slow(HashingEmbedding):
-    def _get_text_embeddings(self, texts):
-        Path(sys.argv[2]).touch()
-        time.sleep(60)
-        return [self._vector(t) for t in texts]
-
-EMBEDDERS["hashing"] = Slow
+_KILLED_UPLOAD = (
+    SLOW_EMBEDDER
+    + """
 settings = load_settings(data_dir=sys.argv[1], corpus_dir=sys.argv[3], embedder="hashing")
 Assistant(settings).add_document("notitie.md", sys.argv[4].encode())
 """
+)
 
 
 def _kill_during_upload(settings: Settings, marker: Path) -> None:

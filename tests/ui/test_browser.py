@@ -15,7 +15,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -42,6 +42,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 QUESTION = "Wat is een skillspaspoort en waarom willen ze dat invoeren?"
+VIEWPORT = {"width": 1400, "height": 1000}
 TIMEOUT_MS = 90_000  # generous: a loaded 2-core machine renders Gradio slowly
 
 
@@ -55,6 +56,34 @@ def _require_browser() -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI must run the browser test, but {' and '.join(missing)} is missing")
     pytest.skip(f"{' and '.join(missing)} is missing (not in CI)")
+
+
+def serve_app(app: Any) -> tuple[str, uvicorn.Server, threading.Thread, socket.socket]:
+    """Run `app` with uvicorn on a free loopback port in a background thread."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert server.started, "the test server did not start"
+    return f"http://127.0.0.1:{sock.getsockname()[1]}", server, thread, sock
+
+
+def launch_context(playwright: Any, profile: Path, **options: Any) -> Any:
+    """Debian's Chromium, headless, in a fresh profile, Dutch, with the test's timeout."""
+    context = playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        locale="nl-NL",
+        **options,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
 
 
 @pytest.fixture(scope="module")
@@ -72,17 +101,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Serv
     )
     service = Service(settings)
     service.assistant.ingest()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(create_app(service=service), log_level="warning"))
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert uv.started, "the test server did not start"
-    yield f"http://127.0.0.1:{port}", service
+    base, uv, thread, sock = serve_app(create_app(service=service))
+    yield base, service
     uv.should_exit = True
     thread.join(timeout=10)
     sock.close()
@@ -95,15 +115,7 @@ def page(server: tuple[str, Service], tmp_path: Path) -> Iterator["Page"]:
 
     requested: list[str] = []
     with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            locale="nl-NL",
-            viewport={"width": 1400, "height": 1000},
-        )
-        context.set_default_timeout(TIMEOUT_MS)
+        context = launch_context(playwright, tmp_path / "profile", viewport=VIEWPORT)
         page = context.new_page()
         page.on("request", lambda request: requested.append(request.url))
         yield page

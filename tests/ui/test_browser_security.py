@@ -6,14 +6,11 @@ Skipped without Chromium or Playwright, except in CI (see `tests/ui/test_browser
 """
 
 import shutil
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
@@ -21,7 +18,7 @@ from api.app import create_app
 from api.service import Service
 from rag.config import Settings, load_settings
 from tests.conftest import CORPUS
-from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, _require_browser
+from tests.ui.test_browser import _require_browser, launch_context, serve_app
 
 KEY = "beheer-sleutel-42"
 NOTE = "# Lasfonds Zeeland\n\nHet Lasfonds Zeeland betaalt elke lasser 2.500 euro per jaar.\n"
@@ -41,19 +38,6 @@ async function attack(target) {
   return results;
 }
 </script></body></html>"""
-
-
-def _serve(app: FastAPI) -> tuple[str, uvicorn.Server, threading.Thread, socket.socket]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert server.started, "the test server did not start"
-    return f"http://127.0.0.1:{sock.getsockname()[1]}", server, thread, sock
 
 
 def _settings(root: Path, **extra: object) -> Settings:
@@ -78,8 +62,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, obje
         service.assistant.ingest()
     attacker = FastAPI()
     attacker.get("/")(lambda: HTMLResponse(ATTACK))
-    running = [_serve(create_app(service=keyed)), _serve(create_app(service=open_))]
-    running.append(_serve(attacker))
+    running = [serve_app(create_app(service=keyed)), serve_app(create_app(service=open_))]
+    running.append(serve_app(attacker))
     yield {
         "keyed": (running[0][0], keyed),
         "open": (running[1][0], open_),
@@ -98,14 +82,7 @@ def browser_page(tmp_path: Path) -> Iterator[tuple[object, list[str]]]:
 
     console: list[str] = []
     with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            locale="nl-NL",
-        )
-        context.set_default_timeout(TIMEOUT_MS)
+        context = launch_context(playwright, tmp_path / "profile")
         page = context.new_page()
         page.on("console", lambda message: console.append(message.text))
         yield page, console
