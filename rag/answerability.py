@@ -94,7 +94,7 @@ def _missing(evidence: Evidence, weight: float) -> list[float]:
     index = evidence.index
     passages = [_passage_tokens(index, index.position(h.chunk.id)) for h in evidence.hits[:3]]
     present = set().union(*passages) if passages else set()
-    absent = [index.idf.get(t, index.unseen_idf) for t in evidence.focus_terms - present]
+    absent = [index.idf.get(t, index.unseen_idf) for t in sorted(evidence.focus_terms - present)]
     top = passages[0] if passages else set()
     return [
         sum(absent) / weight,

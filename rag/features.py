@@ -214,12 +214,15 @@ def _sentence_similarities(evidence: Evidence) -> np.ndarray:
 
 
 def focus_weight(index: Index, terms: set[str]) -> float:
-    """The idf weight of the question's focus terms (unseen terms weigh most)."""
-    return sum(index.idf.get(t, index.unseen_idf) for t in terms) or 1.0
+    """The idf weight of the question's focus terms (unseen terms weigh most).
+
+    Sums run over sorted terms: set order follows the per-process hash seed, and a float sum
+    in another order can break a tie another way."""
+    return sum(index.idf.get(t, index.unseen_idf) for t in sorted(terms)) or 1.0
 
 
 def coverage(index: Index, focus: set[str], tokens: set[str], weight: float) -> float:
-    return sum(index.idf.get(t, 0.0) for t in focus & tokens) / weight
+    return sum(index.idf.get(t, 0.0) for t in sorted(focus & tokens)) / weight
 
 
 def _named_documents(index: Index, terms: frozenset[str]) -> set[str]:

@@ -24,7 +24,9 @@ class Corrector:
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self._known = set(vocabulary)
         self._buckets: dict[str, list[str]] = defaultdict(list)
-        for word in self._known:
+        # Sorted, so a tie between two equally close words goes the same way in every process
+        # (set order follows the per-process string hash seed).
+        for word in sorted(self._known):
             if len(word) >= _MIN_LENGTH - 1:
                 self._buckets[word[:2]].append(word)
 

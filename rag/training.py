@@ -32,6 +32,8 @@ QUESTION_L2 = 10.0
 FOLDS = 5
 # The answer rate and refusal accuracy the threshold balances (issue targets).
 ANSWER_TARGET, REFUSAL_TARGET = 0.93, 0.90
+# Grid steps (of 0.005) either side over which the threshold's Youden J is averaged.
+SMOOTHING = 5
 
 
 @dataclass
@@ -137,18 +139,27 @@ def calibrate(rows: np.ndarray, labels: np.ndarray) -> float:
 def threshold_for(scores: np.ndarray, positive: np.ndarray) -> float:
     """The threshold that meets both targets on the training questions if one does, else
     the one with the largest answer rate + refusal rate (Youden's J), so neither side is
-    sacrificed for the other."""
+    sacrificed for the other.
+
+    J is averaged over a window of +-SMOOTHING first: on a few hundred questions it is a
+    step function with a broad, ragged top, and its raw argmax jumps with one question."""
     if positive.all() or not positive.any():
         return 0.5
-    best, best_key = 0.5, (False, -1.0)
-    for t in np.linspace(0.05, 0.95, 181):
-        answered = scores >= t
-        answer_rate, refusal = answered[positive].mean(), (~answered[~positive]).mean()
-        meets = answer_rate >= ANSWER_TARGET and refusal >= REFUSAL_TARGET
-        key = (bool(meets), float(answer_rate + refusal))
-        if key > best_key:
-            best, best_key = float(t), key
-    return best
+    grid = np.linspace(0.05, 0.95, 181)
+    answered = scores[None, :] >= grid[:, None]
+    answer_rate = answered[:, positive].mean(axis=1)
+    refusal = (~answered[:, ~positive]).mean(axis=1)
+    meets = (answer_rate >= ANSWER_TARGET) & (refusal >= REFUSAL_TARGET)
+    balance = _smoothed(answer_rate + refusal)
+    if meets.any():
+        balance = np.where(meets, balance, -np.inf)
+    return float(grid[int(np.argmax(balance))])
+
+
+def _smoothed(values: np.ndarray) -> np.ndarray:
+    """A centred moving average over SMOOTHING grid steps either side (shorter at the ends)."""
+    window = np.ones(2 * SMOOTHING + 1)
+    return np.convolve(values, window, "same") / np.convolve(np.ones_like(values), window, "same")
 
 
 def precision_at_1(examples: list[Example], units: LogisticModel) -> float:

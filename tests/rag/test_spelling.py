@@ -68,3 +68,24 @@ def test_the_last_words_are_corrected_first() -> None:
     text = " ".join(f"onbekendwoord{letters(i)}" for i in range(100))
     assert corrector.correct_text(text + " Metalectro").endswith("metalektro")
     assert corrector.correct_text("Metalectro " + text).startswith("Metalectro")
+
+
+def test_a_tie_between_two_known_words_goes_the_same_way_in_every_process() -> None:
+    """Set order follows the per-process hash seed; the correction must not."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from rag.spelling import Corrector\n"
+        "print(Corrector(['scholen', 'scholer', 'scholem']).correct('scholet'))\n"
+    )
+    answers = set()
+    for seed in ("1", "2", "3", "4", "5"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        answers.add(done.stdout.strip())
+    # Three words are equally close; the alphabetically first wins, whatever the seed.
+    assert answers == {"scholem"}
