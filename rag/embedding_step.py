@@ -1,7 +1,7 @@
 """The embedding step of ingest: a vector for every passage and every sentence of it.
 
-Through the caches (`rag.embedding_cache`, with the shipped vectors beneath it), a passage at a
-time group, so a running build can say how many passages are done.
+Through the caches (`rag.embedding_cache`, with the shipped vectors beneath it), a group of
+passages at a time, so a running build can say how many passages are done.
 """
 
 from collections.abc import Iterator
