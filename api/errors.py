@@ -22,6 +22,7 @@ from rag.errors import (
     DocumentError,
     DocumentNotFoundError,
     DuplicateDocumentError,
+    IndexBuildingError,
     IndexNotReadyError,
     InvalidQuestionError,
     RequestTooLargeError,
@@ -34,6 +35,9 @@ log = logging.getLogger("sectorwijzer.api")
 # Pydantic error types of an empty or blank `question` (min_length, pattern).
 _BLANK = {"string_too_short", "string_pattern_mismatch"}
 BAD_TEXT = "lone surrogate"
+# Seconds a client should wait before asking again while the index is being built: the
+# shipped corpus is ready in seconds (its embeddings are shipped), uploads take longer.
+BUILDING_RETRY_AFTER = "5"
 
 # Most specific first: the first matching class decides.
 STATUSES: list[tuple[type[SectorwijzerError], int, str]] = [
@@ -91,7 +95,9 @@ def _language(request: Request) -> str:
 async def _domain(request: Request, exc: SectorwijzerError) -> JSONResponse:
     status, code = status_of(exc)
     body = error_body(code, describe(exc, _language(request)), exc.message)
-    return JSONResponse(body, status_code=status)
+    building = isinstance(exc, IndexBuildingError)
+    headers = {"Retry-After": BUILDING_RETRY_AFTER} if building else None
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def access_response(exc: AccessDeniedError, language: str) -> JSONResponse:

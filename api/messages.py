@@ -59,8 +59,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Another change of the documents is in progress. Try again shortly.",
     },
     "index_building": {
-        "nl": "De documenten worden nog geïndexeerd. Probeer het over een minuut opnieuw.",
-        "en": "The documents are still being indexed. Try again in a minute.",
+        "nl": "De documenten worden nog geïndexeerd. Probeer het over een paar seconden opnieuw.",
+        "en": "The documents are still being indexed. Try again in a few seconds.",
     },
     "invalid_request": {
         "nl": "Het verzoek is ongeldig: {details}.",

@@ -133,6 +133,16 @@ class Health(BaseModel):
     status: str = "ok"
 
 
+class BuildProgressBody(BaseModel):
+    """How far the background build of the index is (`/readyz` while `status` is building)."""
+
+    phase: str = Field(description="starting, reading, embedding, writing, loading or done")
+    documents_done: int
+    documents_total: int
+    passages_done: int
+    passages_total: int
+
+
 class Readiness(BaseModel):
     status: str
     documents: int = 0
@@ -140,6 +150,7 @@ class Readiness(BaseModel):
     generation: str = ""
     backend: str = ""
     message: str = ""
+    progress: BuildProgressBody | None = None
 
 
 class ErrorBody(BaseModel):

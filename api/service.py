@@ -24,8 +24,10 @@ from rag.errors import (
 )
 from rag.feedback import FeedbackStore
 from rag.models import Answer, Filters, Turn
+from rag.progress import BuildProgress
 
 log = logging.getLogger("sectorwijzer.api")
+BUILDING = "the documents are still being indexed"
 
 
 class ReadWriteLock:
@@ -75,6 +77,7 @@ class Service:
         self.assistant = assistant or Assistant(settings)
         self.feedback = FeedbackStore(settings.data_dir)
         self.build_error: str | None = None
+        self.progress = BuildProgress()  # of the background build (see `build_progress`)
         self._lock = ReadWriteLock()
         self._asking = threading.Lock()
         self._builder: threading.Thread | None = None
@@ -101,7 +104,7 @@ class Service:
 
     def _build(self) -> None:
         try:
-            report = self.assistant.ingest(exclusive=self._lock.write)
+            report = self.assistant.ingest(exclusive=self._lock.write, tracker=self.progress)
             log.info(
                 "index built: %d documents, %d chunks in %.1f s",
                 report.documents,
@@ -153,6 +156,10 @@ class Service:
         self.document(doc_id)
         self.assistant.remove_document(doc_id, exclusive=self._lock.write)
 
+    def build_progress(self) -> dict[str, Any] | None:
+        """Phase, documents read and passages embedded of the background build, while it runs."""
+        return self.progress.snapshot() if self.building else None
+
     def readiness(self) -> dict[str, Any]:
         """Index status and counts; raises `IndexNotReadyError` when there is no usable index."""
         with self._reading():
@@ -175,8 +182,8 @@ class Service:
             except IndexBuildingError:
                 raise
             except IndexNotReadyError as exc:
-                if self.building:
-                    raise IndexBuildingError(exc.message) from exc
+                if self.building:  # one message for every request until the build is done
+                    raise IndexBuildingError(BUILDING) from exc
                 raise
             except OSError as exc:  # e.g. too many open files: not ready, never a 500
                 log.error("the index cannot be used: %s", exc)

@@ -24,6 +24,7 @@ from rag.kinds import question_kind
 from rag.language import detect_language
 from rag.library import Reconciliation
 from rag.models import Answer, Filters, Turn
+from rag.progress import BuildProgress
 from rag.query import asks_about_cao, asks_for_entitlement, focus, retrieval_text
 from rag.query_cache import QueryEmbeddings
 from rag.retrieve import Hit, Query, allowed_documents, make_retriever, needs_embedding
@@ -60,10 +61,15 @@ class Assistant:
         return self._data.current_file.exists()
 
     def ingest(
-        self, rebuild: bool = False, progress: bool = False, exclusive: Exclusive = nullcontext
+        self,
+        rebuild: bool = False,
+        progress: bool = False,
+        exclusive: Exclusive = nullcontext,
+        tracker: BuildProgress | None = None,
     ) -> IngestReport:
-        """Bring the index in line with the corpus and the uploads folder (see `rag.writer`)."""
-        return self._writer.ingest(rebuild, progress, exclusive)
+        """Bring the index in line with the corpus and the uploads folder (see `rag.writer`);
+        `tracker` counts documents read and passages embedded as the build goes."""
+        return self._writer.ingest(rebuild, progress, exclusive, tracker)
 
     def add_document(
         self,

@@ -87,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--output", help="report folder (default evals/reports/<timestamp>)")
     evaluate.set_defaults(func=_delegate("evals.runner", "eval_command"))
+    embed = sub.add_parser(
+        "embed-corpus",
+        help="regenerate the shipped corpus embeddings (after a corpus or chunking change)",
+        parents=parents,
+    )
+    embed.set_defaults(func=_delegate("rag.embed_command", "embed_corpus_command"))
     train = sub.add_parser(
         "train-ranker", help="train the answer ranker from the training questions", parents=parents
     )

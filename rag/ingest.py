@@ -8,6 +8,7 @@ reported in `IngestReport.failed`, never the ingest's.
 
 import hashlib
 import json
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,22 +16,22 @@ from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pypdf.errors import LimitReachedError
-from tqdm import tqdm
 
 from rag.chunking import ChunkingOptions
 from rag.config import Settings
 from rag.embedding_cache import EmbeddingCache
+from rag.embedding_step import embed_chunks
 from rag.errors import DocumentError, IndexNotReadyError
-from rag.index import sentence_rows, write_index
+from rag.index import write_index
 from rag.integrity import verify_generation
 from rag.manifest import MANIFEST_NAME, load_manifest
 from rag.models import Chunk, DocumentMeta
 from rag.prepare import prepare_document
+from rag.progress import BuildProgress
 from rag.readers import SUPPORTED_SUFFIXES
+from rag.shipped_embeddings import ShippedEmbeddings, shipped_path
 from rag.store import DataDir, read_chunks, read_json
 from rag.writelock import writer_lock
-
-_BATCH = 16
 
 
 @dataclass
@@ -98,7 +99,11 @@ class Limits:
 
 
 def ingest(
-    settings: Settings, embedder: BaseEmbedding, rebuild: bool = False, progress: bool = False
+    settings: Settings,
+    embedder: BaseEmbedding,
+    rebuild: bool = False,
+    progress: bool = False,
+    tracker: BuildProgress | None = None,
 ) -> IngestReport:
     """Bring the index in line with the corpus: skip unchanged files, replace changed ones.
 
@@ -106,36 +111,51 @@ def ingest(
     """
     data = DataDir(settings.data_dir)
     with writer_lock(data.root, settings.writer_wait_seconds):
-        staged = stage(settings, embedder, rebuild=rebuild, progress=progress)
+        staged = stage(settings, embedder, rebuild=rebuild, progress=progress, tracker=tracker)
         if staged.generation is not None:
             data.switch(staged.generation)
     return staged.report
 
 
 def stage(
-    settings: Settings, embedder: BaseEmbedding, rebuild: bool = False, progress: bool = False
+    settings: Settings,
+    embedder: BaseEmbedding,
+    rebuild: bool = False,
+    progress: bool = False,
+    tracker: BuildProgress | None = None,
 ) -> StagedIngest:
     """Build the next generation beside the live one, without making it live.
 
-    The caller holds the writer lock and either switches to the result or discards it."""
+    The caller holds the writer lock and either switches to the result or discards it.
+    `progress` shows a terminal bar; `tracker` counts documents read and passages embedded."""
     started = time.perf_counter()
     data = DataDir(settings.data_dir)
     live = None if rebuild else _usable(data)
     previous_state, previous_chunks = _previous(live)
     report = IngestReport()
-    documents, chunks = _collect(settings, previous_state, previous_chunks, report)
+    documents, chunks = _collect(settings, previous_state, previous_chunks, report, tracker)
     report.removed = sorted(
         info["file"] for doc_id, info in previous_state.items() if doc_id not in documents
     )
     generation = None
     if report.changed or live is None:
-        generation = _build(data, embedder, documents, chunks, progress)
+        generation = _build(settings, embedder, documents, chunks, progress, tracker)
         report.generation = generation.name
     else:
         report.generation = live.name
     report.documents, report.chunks = len(documents), len(chunks)
     report.seconds = time.perf_counter() - started
     return StagedIngest(report, generation)
+
+
+def corpus_chunks(settings: Settings) -> tuple[list[Chunk], dict[str, str]]:
+    """The passages of the corpus folder alone (no uploads, nothing excluded), as ingest
+    chunks them now, and the files that failed with why: what the shipped embeddings cover."""
+    report = IngestReport()
+    with tempfile.TemporaryDirectory(prefix="sectorwijzer-corpus-") as empty:
+        bare = settings.model_copy(update={"data_dir": Path(empty)})
+        _, chunks = _collect(bare, {}, {}, report)
+    return chunks, report.failed
 
 
 def _usable(data: DataDir) -> Path | None:
@@ -188,6 +208,7 @@ def _collect(
     previous: dict[str, Any],
     previous_chunks: dict[str, list[Chunk]],
     report: IngestReport,
+    tracker: BuildProgress | None = None,
 ) -> tuple[dict[str, Any], list[Chunk]]:
     manifest = {**load_manifest(settings.corpus_dir), **load_manifest(uploads_dir(settings))}
     options = ChunkingOptions(
@@ -201,8 +222,11 @@ def _collect(
         source_files(settings),
         key=lambda p: (p.name not in manifest and p.name not in by_file, p.name),
     )
+    tracker = tracker or BuildProgress()
+    tracker.enter("reading", documents_total=len(files))
     for path in files:
         _add_file(collection, path, manifest.get(path.name), by_file.get(path.name), options)
+        tracker.documents_read()
     return collection.documents, collection.chunks
 
 
@@ -286,14 +310,25 @@ def _document_info(
 
 
 def _build(
-    data: DataDir,
+    settings: Settings,
     embedder: BaseEmbedding,
     documents: dict[str, Any],
     chunks: list[Chunk],
     progress: bool,
+    tracker: BuildProgress | None,
 ) -> Path:
-    """Embed (through the cache) and write a generation; returns it finalized, not live."""
-    chunk_vectors, sentence_vectors = _embed(data, embedder, chunks, progress)
+    """Embed (through the caches) and write a generation; returns it finalized, not live."""
+    data = DataDir(settings.data_dir)
+    shipped = ShippedEmbeddings.load(
+        shipped_path(settings.corpus_dir, embedder.model_name), embedder.model_name
+    )
+    cache = EmbeddingCache(data.cache_file, embedder.model_name, shipped)
+    try:
+        chunk_vectors, sentence_vectors = embed_chunks(cache, embedder, chunks, progress, tracker)
+    finally:
+        cache.close()
+    if tracker is not None:
+        tracker.enter("writing")
     partial = data.new_generation()
     try:
         state = {"documents": documents, "embedder": embedder.model_name}
@@ -302,28 +337,3 @@ def _build(
     except BaseException:
         data.discard(partial)
         raise
-
-
-def _embed(
-    data: DataDir, embedder: BaseEmbedding, chunks: list[Chunk], progress: bool
-) -> tuple[Any, Any]:
-    cache = EmbeddingCache(data.cache_file, embedder.model_name)
-    rows = sentence_rows(chunks)
-    sentences = [chunks[i].text[s:e] for i, s, e in rows]
-    total = len(chunks) + len(sentences)
-    try:
-        with tqdm(total=total, desc="embedding", unit="text", disable=not progress) as bar:
-
-            def compute(texts: list[str]) -> list[list[float]]:
-                out: list[list[float]] = []
-                for start in range(0, len(texts), _BATCH):
-                    out.extend(embedder.get_text_embedding_batch(texts[start : start + _BATCH]))
-                    bar.update(min(_BATCH, len(texts) - start))
-                return out
-
-            chunk_vectors = cache.embed([c.text for c in chunks], compute)
-            sentence_vectors = cache.embed(sentences, compute)
-            bar.update(total - bar.n)
-    finally:
-        cache.close()
-    return chunk_vectors, sentence_vectors

@@ -27,6 +27,7 @@ from rag.library import (
     set_aside,
     store_upload,
 )
+from rag.progress import BuildProgress
 from rag.store import DataDir
 from rag.writelock import writer_lock
 
@@ -71,13 +72,21 @@ class Writer:
         self.data = DataDir(settings.data_dir)
 
     def ingest(
-        self, rebuild: bool = False, progress: bool = False, exclusive: Exclusive = nullcontext
+        self,
+        rebuild: bool = False,
+        progress: bool = False,
+        exclusive: Exclusive = nullcontext,
+        tracker: BuildProgress | None = None,
     ) -> IngestReport:
-        """Bring the index in line with the corpus and the uploads folder."""
+        """Bring the index in line with the corpus and the uploads folder; `tracker` follows
+        the build through reading, embedding, writing and loading."""
+        tracker = tracker or BuildProgress()
         with self._writing():
-            staged = stage(self.settings, self.embedder, rebuild=rebuild, progress=progress)
+            staged = stage(self.settings, self.embedder, rebuild, progress, tracker)
             self._set_aside_failures(staged.report)
+            tracker.enter("loading")
             self._switch(staged, exclusive)
+            tracker.enter("done")
             return staged.report
 
     def add_document(

@@ -6,18 +6,21 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 VENV="${SECTORWIJZER_VENV:-.venv}"
 
 ensure_venv() {
-    # $1: pip extras, e.g. "[dev]". Installs only when pyproject.toml or the extras changed
-    # since the last install (a stamp in the venv), so a second start contacts no index.
+    # $1: pip extras, e.g. "[dev]". Installs only when pyproject.toml changed since the last
+    # install or that install lacked the extras (a stamp in the venv: the pyproject hash and
+    # the extras installed), so a second start, or serve after test, contacts no index.
     if [ ! -x "$VENV/bin/python" ]; then
         python3 -m venv "$VENV"
     fi
-    local stamp="$VENV/.sectorwijzer-installed"
-    local want
-    want="$(sha256sum pyproject.toml | cut -d' ' -f1) $1"
-    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-        return 0
+    local stamp="$VENV/.sectorwijzer-installed" hash installed=""
+    hash="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    if [ -f "$stamp" ] && [ "$(cut -d' ' -f1 "$stamp")" = "$hash" ]; then
+        installed="$(cut -s -d' ' -f2 "$stamp")"
+        if [ -z "$1" ] || [ "$1" = "$installed" ]; then
+            return 0
+        fi
     fi
     "$VENV/bin/python" -m pip install -q --upgrade pip
     "$VENV/bin/python" -m pip install -q -e ".$1"
-    echo "$want" > "$stamp"
+    echo "$hash $1" > "$stamp"
 }

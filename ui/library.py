@@ -69,7 +69,7 @@ class Library:
         """A line on the index (building, failed, ready) and whether to check again soon."""
         service = self.service
         if service.building:
-            return text.STATUS_BUILDING, gr.Timer(active=True)
+            return render.building_status(service.build_progress()), gr.Timer(active=True)
         if service.build_error:
             return text.STATUS_FAILED.format(message=service.build_error), gr.Timer(active=False)
         try:

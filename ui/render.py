@@ -154,3 +154,26 @@ def upload_result(info: dict[str, Any]) -> str:
             n=info.get("chunks", 0)
         ),
     )
+
+
+def building_status(progress: dict[str, Any] | None) -> str:
+    """The status line while the index is built: documents read and passages processed of
+    their totals, as far as they are known yet."""
+    if not progress:
+        return text.STATUS_BUILDING.format(progress="")
+    parts = []
+    if progress["documents_total"]:
+        parts.append(
+            text.PROGRESS_DOCUMENTS.format(
+                done=progress["documents_done"], total=progress["documents_total"]
+            )
+        )
+    if progress["passages_total"]:
+        parts.append(
+            text.PROGRESS_PASSAGES.format(
+                done=progress["passages_done"], total=progress["passages_total"]
+            )
+        )
+    if progress["phase"] in ("writing", "loading", "done"):
+        parts.append(text.PROGRESS_LOADING)
+    return text.STATUS_BUILDING.format(progress=": " + ", ".join(parts) if parts else "")

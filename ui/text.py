@@ -42,9 +42,13 @@ KIND_LABELS = {
 }
 
 STATUS_BUILDING = (
-    "**Even geduld:** de documenten worden geïndexeerd (ongeveer een minuut). "
+    "**Even geduld:** de documenten worden geïndexeerd{progress}. "
     "Vragen stellen kan zodra dit klaar is; deze melding verdwijnt dan vanzelf."
 )
+# The parts of `{progress}` above, joined with ", " after a colon.
+PROGRESS_DOCUMENTS = "{done} van {total} documenten gelezen"
+PROGRESS_PASSAGES = "{done} van {total} passages verwerkt"
+PROGRESS_LOADING = "de index wordt geladen"
 STATUS_READY = "{documents} documenten geladen ({chunks} passages)."
 STATUS_FAILED = "**Let op:** er is geen bruikbare index: {message}"
 

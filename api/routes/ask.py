@@ -17,7 +17,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorBody, "description": "Sent by a page of another site"},
     413: {"model": ErrorBody, "description": "Too many or too long history turns, or body"},
     422: {"model": ErrorBody, "description": "Empty, blank, too long or malformed question"},
-    503: {"model": ErrorBody, "description": "No index yet"},
+    503: {"model": ErrorBody, "description": "No index yet, or still building (`Retry-After`)"},
 }
 
 

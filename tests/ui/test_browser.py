@@ -172,7 +172,11 @@ def test_upload_in_the_documents_tab(
     page.get_by_role("tab", name="Documenten").click()
     page.locator("#documents table").wait_for()
     page.set_input_files("#upload-file input[type=file]", str(note))
-    page.locator("#upload-file :text('lasfonds-zeeland.md')").wait_for()
+    # Wait for the finished upload: its preview links the stored file. The bare name is shown
+    # only while the file is still being sent (the preview splits it into stem and extension),
+    # so waiting for the name passed only when the poll caught that moment, and a click then
+    # could send the form before the file was there.
+    page.locator("#upload-file a[download='lasfonds-zeeland.md']").wait_for()
     page.click("#upload-button")
     status = page.locator("#upload-status :text('is geladen')")
     status.wait_for()
