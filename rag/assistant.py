@@ -9,8 +9,9 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from rag import prompts
-from rag.answer import GenerationRequest, citation_for, make_generator
+from rag.answer import GenerationRequest, UnitGenerator, citation_for, make_generator
 from rag.bm25 import tokenize
+from rag.compare import CompareLimits, compare_topic, gather, related_terms
 from rag.config import Settings
 from rag.embeddings import make_embedder
 from rag.errors import (
@@ -24,6 +25,7 @@ from rag.kinds import question_kind
 from rag.language import detect_language
 from rag.library import Reconciliation
 from rag.models import Answer, Filters, Turn
+from rag.positions import Comparison
 from rag.query import asks_about_cao, asks_for_entitlement, focus, retrieval_text
 from rag.query_cache import QueryEmbeddings
 from rag.retrieve import Hit, Query, allowed_documents, make_retriever, needs_embedding
@@ -111,6 +113,46 @@ class Assistant:
             backend=self.backend,
         )
 
+    def compare(self, topic: str, filters: Filters | None = None) -> Comparison:
+        """Who says what on `topic`: per document its position units, newest first, and the
+        loaded documents that say nothing on it (see `rag.compare`)."""
+        topic = self._check_topic(topic)
+        language = detect_language(topic)
+        index = self.index()
+        scope = _Scope(allowed_documents(index, filters), False, False)
+        reading = self._read(f"{topic} {related_terms(topic, index)}".strip(), language, [], index)
+        s = self.settings
+        limits = CompareLimits(s.compare_silent_threshold, units_per_document=s.compare_units)
+        documents = {
+            doc: info
+            for doc, info in self.documents().items()
+            if scope.allowed is None or doc in scope.allowed
+        }
+
+        def retrieve(doc: str) -> list[Hit]:
+            query = Query(
+                reading.text,
+                _as_list(reading.vector),
+                {doc},
+                s.candidates,
+                _as_list(reading.focus_vector),
+            )
+            return self.retriever.retrieve(index, query)[: limits.passages_per_document]
+
+        def request_for(hits: list[Hit]) -> GenerationRequest:
+            request = self._request(topic, language, hits, index, reading, scope)
+            request.kind = "position"
+            return request
+
+        ranked = gather(sorted(documents), retrieve, request_for, self._ranker())
+        return compare_topic(topic, language, ranked, documents, limits)
+
+    def _ranker(self) -> UnitGenerator:
+        """The learned unit ranker, also when answers use the old sentence generator."""
+        if isinstance(self.generator, UnitGenerator):
+            return self.generator
+        return UnitGenerator(path=self.settings.ranker_path)
+
     def prepare(
         self, question: str, history: list[Turn], filters: Filters | None = None
     ) -> GenerationRequest:
@@ -190,6 +232,18 @@ class Assistant:
                 prompts.render("question_too_long", language, length=len(question), limit=limit)
             )
         return question
+
+    def _check_topic(self, topic: str) -> str:
+        topic = (topic or "").strip()
+        language = detect_language(topic)
+        if not topic:
+            raise InvalidQuestionError(prompts.render("empty_topic", "nl"))
+        limit = self.settings.max_topic_chars
+        if len(topic) > limit:
+            raise InvalidQuestionError(
+                prompts.render("topic_too_long", language, length=len(topic), limit=limit)
+            )
+        return topic
 
     def _check_history(self, history: list[Turn] | None, language: str) -> list[Turn]:
         """The earlier turns, refused when there are more or longer ones than the settings allow.

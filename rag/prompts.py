@@ -67,6 +67,16 @@ TURN_TOO_LONG = {
     "en": "An earlier turn of the conversation is too long ({length} characters); keep every "
     "turn under {limit} characters.",
 }
+EMPTY_TOPIC = {
+    "nl": "Geef een onderwerp om te vergelijken: het onderwerp is leeg.",
+    "en": "Please give a topic to compare: the topic is empty.",
+}
+TOPIC_TOO_LONG = {
+    "nl": "Het onderwerp is te lang ({length} tekens); houd het onder de {limit} tekens, "
+    "bijvoorbeeld 'arbeidsmigratie'.",
+    "en": "The topic is too long ({length} characters); keep it under {limit} characters, "
+    "for example 'labour migration'.",
+}
 NO_INDEX = {
     "nl": "Er zijn nog geen documenten geladen. Voer eerst `sectorwijzer ingest` uit.",
     "en": "No documents are loaded yet. Run `sectorwijzer ingest` first.",
@@ -84,6 +94,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "answer_intro": ANSWER_INTRO,
     "empty_question": EMPTY_QUESTION,
     "question_too_long": QUESTION_TOO_LONG,
+    "empty_topic": EMPTY_TOPIC,
+    "topic_too_long": TOPIC_TOO_LONG,
     "no_index": NO_INDEX,
     "history_too_long": HISTORY_TOO_LONG,
     "turn_too_long": TURN_TOO_LONG,

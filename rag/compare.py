@@ -1,0 +1,122 @@
+"""Standpunten vergelijken: for a topic, who says what, in which document and year.
+
+The topic is searched over every loaded (or filtered) document at once, and each document
+keeps its best few passages, so a short document is not crowded out by a long one. The
+learned unit ranker (`rag.ranker`) scores the units of all those passages together, as for a
+position question, so the scores compare across documents. A document whose best unit scores
+under `Settings.compare_silent_threshold` says nothing on the topic ("silent"); that threshold
+is calibrated on the dev topics of `evals/data/compare_set.jsonl` only (`python -m
+evals.compare --calibrate`). The units of the other documents are grouped per document by
+`rag.grouping`, the same code as the chat's position answers: position units first, newest
+document first. Every unit is a verbatim quote with the same `Citation` as an answer.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rag.answer import GenerationRequest, Scored, UnitGenerator, citation_for
+from rag.bm25 import tokenize
+from rag.grouping import by_document, position_count
+from rag.index import Index
+from rag.models import Citation
+from rag.positions import Comparison, Position
+from rag.retrieve import Hit
+
+_MIN_STEM = 8  # shorter words share prefixes by chance ("onderwijs", "onderzoek")
+_MAX_RELATED = 8
+
+
+@dataclass(frozen=True)
+class CompareLimits:
+    """How much a comparison looks at and shows (from the settings)."""
+
+    silent_threshold: float
+    passages_per_document: int = 4
+    units_per_document: int = 3
+
+
+@dataclass
+class DocumentUnits:
+    """One document's passages for the topic and their units, best first."""
+
+    hits: list[Hit]
+    ranked: list[Scored]
+
+
+def related_terms(topic: str, index: Index) -> str:
+    """Words of the documents that share a long stem with a topic word, so "arbeidsmigratie"
+    also finds "arbeidsmigranten" (Dutch compounds inflect inside the word, which the
+    stemmer does not see)."""
+    found: list[str] = []
+    for term in set(tokenize(topic)):
+        if len(term) < _MIN_STEM:
+            continue
+        prefix = term[: max(_MIN_STEM, int(len(term) * 0.8))]
+        found += sorted(t for t in index.idf if t.startswith(prefix) and t != term)
+    return " ".join(found[:_MAX_RELATED])
+
+
+def gather(
+    documents: Iterable[str],
+    retrieve: Callable[[str], list[Hit]],
+    request_for: Callable[[list[Hit]], GenerationRequest],
+    ranker: UnitGenerator,
+) -> dict[str, "DocumentUnits"]:
+    """Per document: its own best passages and their units, ranked against each other only,
+    so a short document is not crowded out by a long one that says more."""
+    found: dict[str, DocumentUnits] = {}
+    for doc in documents:
+        hits = retrieve(doc)
+        if hits:
+            found[doc] = DocumentUnits(hits, ranker.rank(request_for(hits))[0])
+    return found
+
+
+def compare_topic(
+    topic: str,
+    language: str,
+    ranked: Mapping[str, "DocumentUnits"],
+    documents: Mapping[str, Mapping[str, Any]],
+    limits: CompareLimits,
+) -> Comparison:
+    """The comparison: documents whose best unit reaches the threshold, newest first, their
+    units grouped by `rag.grouping`; the other `documents` are silent."""
+    hits = {id(u): d.hits[u.candidate.hit_rank] for d in ranked.values() for u in d.ranked}
+    on_topic = sorted(
+        (u for d in ranked.values() for u in d.ranked if u.probability >= limits.silent_threshold),
+        key=lambda u: -u.probability,
+    )
+    groups = by_document(on_topic, lambda u: hits[id(u)].chunk.year, limits.units_per_document)
+    positions: list[Position] = []
+    for group in groups:
+        first = 1 + sum(len(p.units) for p in positions)
+        positions.append(_position([hits[id(u)] for u in group], group, first))
+    speaking = {p.document_id for p in positions}
+    silent = sorted(
+        (doc for doc in documents if doc not in speaking),
+        key=lambda doc: (-(documents[doc].get("year") or 0), str(documents[doc].get("title"))),
+    )
+    return Comparison(
+        topic=topic,
+        language=language,
+        positions=positions,
+        silent=silent,
+        silent_titles=[str(documents[doc].get("title") or doc) for doc in silent],
+    )
+
+
+def _position(hits: list[Hit], group: list[Scored], first: int) -> Position:
+    pairs = enumerate(zip(hits, group, strict=True))
+    citations: list[Citation] = [
+        citation_for(hit, first + i, unit.text) for i, (hit, unit) in pairs
+    ]
+    chunk = hits[0].chunk
+    return Position(
+        document_id=chunk.document_id,
+        title=chunk.title,
+        organisations=chunk.organisations,
+        year=chunk.year,
+        units=citations,
+        position_units=position_count(group),
+    )
