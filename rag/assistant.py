@@ -11,7 +11,14 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from rag import prompts
 from rag.answer import GenerationRequest, UnitGenerator, citation_for, make_generator
 from rag.bm25 import tokenize
-from rag.compare import CompareLimits, compare_topic, gather, related_terms
+from rag.compare import (
+    CompareLimits,
+    TopicEvidence,
+    compare_topic,
+    gather,
+    related_terms,
+    topic_language,
+)
 from rag.config import Settings
 from rag.embeddings import make_embedder
 from rag.errors import (
@@ -116,13 +123,18 @@ class Assistant:
     def compare(self, topic: str, filters: Filters | None = None) -> Comparison:
         """Who says what on `topic`: per document its position units, newest first, and the
         loaded documents that say nothing on it (see `rag.compare`)."""
+        evidence = self.topic_evidence(topic, filters)
+        return compare_topic(evidence, self._compare_limits())
+
+    def topic_evidence(self, topic: str, filters: Filters | None = None) -> TopicEvidence:
+        """Every allowed document's best passages for `topic` and their ranked units (what
+        `compare` groups; the eval calibrates the silent threshold on it)."""
         topic = self._check_topic(topic)
-        language = detect_language(topic)
+        language = topic_language(topic)
         index = self.index()
         scope = _Scope(allowed_documents(index, filters), False, False)
         reading = self._read(f"{topic} {related_terms(topic, index)}".strip(), language, [], index)
-        s = self.settings
-        limits = CompareLimits(s.compare_silent_threshold, units_per_document=s.compare_units)
+        s, passages = self.settings, self._compare_limits().passages_per_document
         documents = {
             doc: info
             for doc, info in self.documents().items()
@@ -130,14 +142,9 @@ class Assistant:
         }
 
         def retrieve(doc: str) -> list[Hit]:
-            query = Query(
-                reading.text,
-                _as_list(reading.vector),
-                {doc},
-                s.candidates,
-                _as_list(reading.focus_vector),
-            )
-            return self.retriever.retrieve(index, query)[: limits.passages_per_document]
+            vector, focus_vector = _as_list(reading.vector), _as_list(reading.focus_vector)
+            query = Query(reading.text, vector, {doc}, s.candidates, focus_vector)
+            return self.retriever.retrieve(index, query)[:passages]
 
         def request_for(hits: list[Hit]) -> GenerationRequest:
             request = self._request(topic, language, hits, index, reading, scope)
@@ -145,7 +152,11 @@ class Assistant:
             return request
 
         ranked = gather(sorted(documents), retrieve, request_for, self._ranker())
-        return compare_topic(topic, language, ranked, documents, limits)
+        return TopicEvidence(topic, language, ranked, documents)
+
+    def _compare_limits(self) -> CompareLimits:
+        s = self.settings
+        return CompareLimits(s.compare_silent_threshold, units_per_document=s.compare_units)
 
     def _ranker(self) -> UnitGenerator:
         """The learned unit ranker, also when answers use the old sentence generator."""

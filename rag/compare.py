@@ -17,8 +17,10 @@ from typing import Any
 
 from rag.answer import GenerationRequest, Scored, UnitGenerator, citation_for
 from rag.bm25 import tokenize
-from rag.grouping import by_document, position_count
+from rag.glossary import load_glossary
+from rag.grouping import by_document, distinct, position_count
 from rag.index import Index
+from rag.language import detect_language
 from rag.models import Citation
 from rag.positions import Comparison, Position
 from rag.retrieve import Hit
@@ -34,6 +36,14 @@ class CompareLimits:
     silent_threshold: float
     passages_per_document: int = 4
     units_per_document: int = 3
+
+
+def topic_language(topic: str) -> str:
+    """'en' for an English topic: detected as such, or (too short to detect) made of English
+    glossary phrases only; else 'nl'."""
+    if detect_language(topic) == "en" or load_glossary().covers(topic):
+        return "en"
+    return "nl"
 
 
 @dataclass
@@ -73,18 +83,41 @@ def gather(
     return found
 
 
-def compare_topic(
-    topic: str,
-    language: str,
-    ranked: Mapping[str, "DocumentUnits"],
-    documents: Mapping[str, Mapping[str, Any]],
-    limits: CompareLimits,
-) -> Comparison:
+@dataclass
+class TopicEvidence:
+    """A topic, its language, and per document its passages and ranked units."""
+
+    topic: str
+    language: str
+    ranked: dict[str, DocumentUnits]
+    documents: Mapping[str, Mapping[str, Any]]  # the loaded (or allowed) documents
+
+    def best(self) -> dict[str, float]:
+        """Per document, the probability of its best unit (0 without passages)."""
+        return {
+            doc: max((u.probability for u in self.ranked[doc].ranked), default=0.0)
+            if doc in self.ranked
+            else 0.0
+            for doc in self.documents
+        }
+
+
+def compare_topic(evidence: TopicEvidence, limits: CompareLimits) -> Comparison:
     """The comparison: documents whose best unit reaches the threshold, newest first, their
-    units grouped by `rag.grouping`; the other `documents` are silent."""
+    units grouped by `rag.grouping`; the other documents are silent."""
+    topic, language = evidence.topic, evidence.language
+    ranked, documents = evidence.ranked, evidence.documents
     hits = {id(u): d.hits[u.candidate.hit_rank] for d in ranked.values() for u in d.ranked}
+    # A document speaks when its best unit reaches the threshold; its best few units (twice
+    # what is shown) are then the pool from which position units go first.
+    pool = 2 * limits.units_per_document
     on_topic = sorted(
-        (u for d in ranked.values() for u in d.ranked if u.probability >= limits.silent_threshold),
+        (
+            u
+            for d in ranked.values()
+            if d.ranked and d.ranked[0].probability >= limits.silent_threshold
+            for u in distinct(d.ranked)[:pool]
+        ),
         key=lambda u: -u.probability,
     )
     groups = by_document(on_topic, lambda u: hits[id(u)].chunk.year, limits.units_per_document)
