@@ -11,14 +11,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from rag import prompts
 from rag.answer import GenerationRequest, UnitGenerator, citation_for, make_generator
 from rag.bm25 import tokenize
-from rag.compare import (
-    CompareLimits,
-    TopicEvidence,
-    compare_topic,
-    gather,
-    related_terms,
-    topic_language,
-)
+from rag.compare import CompareLimits, TopicEvidence, compare_topic, gather
 from rag.config import Settings
 from rag.embeddings import make_embedder
 from rag.errors import (
@@ -37,6 +30,7 @@ from rag.query import asks_about_cao, asks_for_entitlement, focus, retrieval_tex
 from rag.query_cache import QueryEmbeddings
 from rag.retrieve import Hit, Query, allowed_documents, make_retriever, needs_embedding
 from rag.store import DataDir
+from rag.topics import own_words, related_stems, search_text, topic_language
 from rag.writer import Exclusive, LiveIndex, Writer
 
 
@@ -133,8 +127,11 @@ class Assistant:
         language = topic_language(topic)
         index = self.index()
         scope = _Scope(allowed_documents(index, filters), False, False)
-        reading = self._read(f"{topic} {related_terms(topic, index)}".strip(), language, [], index)
-        s, passages = self.settings, self._compare_limits().passages_per_document
+        # An English topic is ranked on its Dutch glossary terms too, as in `_read`.
+        words = f"{topic} {dutch_terms(topic)}" if language == "en" else topic
+        related = related_stems(focus(words, index)[1], index)
+        reading = self._read(f"{topic} {search_text(related)}".strip(), language, [], index)
+        passages = self._compare_limits().passages_per_document
         documents = {
             doc: info
             for doc, info in self.documents().items()
@@ -143,12 +140,14 @@ class Assistant:
 
         def retrieve(doc: str) -> list[Hit]:
             vector, focus_vector = _as_list(reading.vector), _as_list(reading.focus_vector)
-            query = Query(reading.text, vector, {doc}, s.candidates, focus_vector)
+            query = Query(reading.text, vector, {doc}, self.settings.candidates, focus_vector)
             return self.retriever.retrieve(index, query)[:passages]
 
         def request_for(hits: list[Hit]) -> GenerationRequest:
             request = self._request(topic, language, hits, index, reading, scope)
             request.kind = "position"
+            # The ranker reads the topic in this document's own words (see `rag.topics`).
+            request.focus_terms = own_words(related, _passage_terms(index, hits))
             return request
 
         ranked = gather(sorted(documents), retrieve, request_for, self._ranker())
@@ -306,6 +305,12 @@ class _Reading:
     vector: np.ndarray | None
     focus_terms: set[str]
     focus_vector: np.ndarray | None
+
+
+def _passage_terms(index: Index, hits: list[Hit]) -> set[str]:
+    """Every stem of the passages `hits`."""
+    rows = [r for hit in hits for r in index.rows_by_chunk.get(index.position(hit.chunk.id), [])]
+    return set().union(*(index.sentence_tokens[r] for r in rows))
 
 
 def _as_list(vector: np.ndarray | None) -> list[float] | None:

@@ -16,17 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from rag.answer import GenerationRequest, Scored, UnitGenerator, citation_for
-from rag.bm25 import tokenize
-from rag.glossary import load_glossary
 from rag.grouping import by_document, distinct, position_count
-from rag.index import Index
-from rag.language import detect_language
 from rag.models import Citation
 from rag.positions import Comparison, Position
 from rag.retrieve import Hit
-
-_MIN_STEM = 8  # shorter words share prefixes by chance ("onderwijs", "onderzoek")
-_MAX_RELATED = 8
 
 
 @dataclass(frozen=True)
@@ -38,33 +31,12 @@ class CompareLimits:
     units_per_document: int = 3
 
 
-def topic_language(topic: str) -> str:
-    """'en' for an English topic: detected as such, or (too short to detect) made of English
-    glossary phrases only; else 'nl'."""
-    if detect_language(topic) == "en" or load_glossary().covers(topic):
-        return "en"
-    return "nl"
-
-
 @dataclass
 class DocumentUnits:
     """One document's passages for the topic and their units, best first."""
 
     hits: list[Hit]
     ranked: list[Scored]
-
-
-def related_terms(topic: str, index: Index) -> str:
-    """Words of the documents that share a long stem with a topic word, so "arbeidsmigratie"
-    also finds "arbeidsmigranten" (Dutch compounds inflect inside the word, which the
-    stemmer does not see)."""
-    found: list[str] = []
-    for term in set(tokenize(topic)):
-        if len(term) < _MIN_STEM:
-            continue
-        prefix = term[: max(_MIN_STEM, int(len(term) * 0.8))]
-        found += sorted(t for t in index.idf if t.startswith(prefix) and t != term)
-    return " ".join(found[:_MAX_RELATED])
 
 
 def gather(

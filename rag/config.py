@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     # Comparisons ("Standpunten"): a topic is a few words; a document whose best unit scores
     # under the threshold is listed as silent (calibrated on the dev topics only).
     max_topic_chars: int = Field(default=200, ge=10)
-    compare_silent_threshold: float = Field(default=0.29, ge=0.0, le=1.0)
+    compare_silent_threshold: float = Field(default=0.23, ge=0.0, le=1.0)
     compare_units: int = Field(default=3, ge=1, le=20)
     refusal_threshold: float = 1.17
     refusal_english_allowance: float = 0.06

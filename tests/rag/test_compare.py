@@ -7,12 +7,12 @@ from collections.abc import Iterator
 import pytest
 
 from rag.assistant import Assistant
-from rag.compare import related_terms, topic_language
 from rag.compare_export import CSV_COLUMNS, filename, to_csv, to_markdown
 from rag.config import Settings
 from rag.errors import InvalidQuestionError
 from rag.models import Filters
 from rag.positions import Comparison, states_position
+from rag.topics import own_words, related_stems, search_text, topic_language
 
 OOM = "oom-op-jacht-naar-de-8"
 
@@ -101,9 +101,23 @@ def test_an_english_topic_gets_english_lead_ins(assistant: Assistant) -> None:
     assert "quoted in Dutch" in markdown
 
 
-def test_related_terms_find_the_inflected_compound(assistant: Assistant) -> None:
-    assert "arbeidsmigrant" in related_terms("arbeidsmigratie", assistant.index()).split()
-    assert related_terms("cao", assistant.index()) == ""
+def test_related_stems_find_inflected_compounds(assistant: Assistant) -> None:
+    index = assistant.index()
+    related = related_stems({"arbeidsmigratie", "energietransitie", "cao"}, index)
+    assert "arbeidsmigrant" in related["arbeidsmigratie"]
+    assert "transitie" not in related["energietransitie"]
+    assert related["cao"] == []
+    assert "arbeidsmigrant" in search_text(related).split()
+
+
+def test_each_document_is_ranked_on_the_topic_in_its_own_words() -> None:
+    related = {"arbeidsmigratie": ["arbeidsmigrant"], "beleid": []}
+    assert own_words(related, {"arbeidsmigrant", "beleid"}) == {"arbeidsmigrant", "beleid"}
+    assert own_words(related, {"arbeidsmigratie", "arbeidsmigrant"}) == {
+        "arbeidsmigratie",
+        "beleid",
+    }
+    assert own_words(related, set()) == {"arbeidsmigratie", "beleid"}
 
 
 def test_markdown_and_csv_exports_hold_every_quote(assistant: Assistant) -> None:
