@@ -1,14 +1,13 @@
 """Standpunten vergelijken: for a topic, who says what, in which document and year.
 
-The topic is searched over every loaded (or filtered) document at once, and each document
-keeps its best few passages, so a short document is not crowded out by a long one. The
-learned unit ranker (`rag.ranker`) scores the units of all those passages together, as for a
-position question, so the scores compare across documents. A document whose best unit scores
-under `Settings.compare_silent_threshold` says nothing on the topic ("silent"); that threshold
-is calibrated on the dev topics of `evals/data/compare_set.jsonl` only (`python -m
-evals.compare --calibrate`). The units of the other documents are grouped per document by
-`rag.grouping`, the same code as the chat's position answers: position units first, newest
-document first. Every unit is a verbatim quote with the same `Citation` as an answer.
+Each loaded (or filtered) document is searched on its own and keeps its best few passages,
+and the learned unit ranker (`rag.ranker`) ranks their units as for a position question, so
+a short document is not crowded out by a long one that says more. A document whose best unit
+scores under `Settings.compare_silent_threshold` says nothing on the topic ("silent"); that
+threshold is calibrated on the dev topics of `evals/data/compare_set.jsonl` only (`python -m
+evals.comparisons --calibrate`). The units of the other documents are grouped per document
+by `rag.grouping`, the same code as the chat's position answers: position units first,
+newest document first. Every unit is a verbatim quote with the same `Citation` as an answer.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -44,7 +43,7 @@ def gather(
     retrieve: Callable[[str], list[Hit]],
     request_for: Callable[[list[Hit]], GenerationRequest],
     ranker: UnitGenerator,
-) -> dict[str, "DocumentUnits"]:
+) -> dict[str, DocumentUnits]:
     """Per document: its own best passages and their units, ranked against each other only,
     so a short document is not crowded out by a long one that says more."""
     found: dict[str, DocumentUnits] = {}
@@ -77,22 +76,10 @@ class TopicEvidence:
 def compare_topic(evidence: TopicEvidence, limits: CompareLimits) -> Comparison:
     """The comparison: documents whose best unit reaches the threshold, newest first, their
     units grouped by `rag.grouping`; the other documents are silent."""
-    topic, language = evidence.topic, evidence.language
     ranked, documents = evidence.ranked, evidence.documents
     hits = {id(u): d.hits[u.candidate.hit_rank] for d in ranked.values() for u in d.ranked}
-    # A document speaks when its best unit reaches the threshold; its best few units (twice
-    # what is shown) are then the pool from which position units go first.
-    pool = 2 * limits.units_per_document
-    on_topic = sorted(
-        (
-            u
-            for d in ranked.values()
-            if d.ranked and d.ranked[0].probability >= limits.silent_threshold
-            for u in distinct(d.ranked)[:pool]
-        ),
-        key=lambda u: -u.probability,
-    )
-    groups = by_document(on_topic, lambda u: hits[id(u)].chunk.year, limits.units_per_document)
+    units = _speaking_units(ranked.values(), limits)
+    groups = by_document(units, lambda u: hits[id(u)].chunk.year, limits.units_per_document)
     positions: list[Position] = []
     for group in groups:
         first = 1 + sum(len(p.units) for p in positions)
@@ -103,12 +90,25 @@ def compare_topic(evidence: TopicEvidence, limits: CompareLimits) -> Comparison:
         key=lambda doc: (-(documents[doc].get("year") or 0), str(documents[doc].get("title"))),
     )
     return Comparison(
-        topic=topic,
-        language=language,
+        topic=evidence.topic,
+        language=evidence.language,
         positions=positions,
         silent=silent,
         silent_titles=[str(documents[doc].get("title") or doc) for doc in silent],
     )
+
+
+def _speaking_units(ranked: Iterable[DocumentUnits], limits: CompareLimits) -> list[Scored]:
+    """The best few units (twice what is shown, the pool from which position units go first)
+    of every document whose best unit reaches the threshold; best first."""
+    pool = 2 * limits.units_per_document
+    units = [
+        u
+        for d in ranked
+        if d.ranked and d.ranked[0].probability >= limits.silent_threshold
+        for u in distinct(d.ranked)[:pool]
+    ]
+    return sorted(units, key=lambda u: -u.probability)
 
 
 def _position(hits: list[Hit], group: list[Scored], first: int) -> Position:
