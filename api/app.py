@@ -12,7 +12,7 @@ from api.docs import install_docs  # noqa: E402
 from api.errors import install_error_handlers  # noqa: E402
 from api.middleware import install_middleware  # noqa: E402
 from api.openapi import install_openapi  # noqa: E402
-from api.routes import ask, documents, feedback, health  # noqa: E402
+from api.routes import ask, compare, documents, feedback, health  # noqa: E402
 from api.service import Service  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
 from rag.config import Settings, load_settings  # noqa: E402
@@ -53,7 +53,7 @@ def create_app(
     install_middleware(app)
     install_docs(app)
     install_openapi(app, lambda: bool(service.settings.read_key))
-    for module in (health, ask, documents, feedback):
+    for module in (health, ask, compare, documents, feedback):
         app.include_router(module.router)
     if with_ui:
         from ui.app import mount_ui

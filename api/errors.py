@@ -125,12 +125,13 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
         e.get("type") == "string_unicode" or BAD_TEXT in str(e.get("msg")) for e in exc.errors()
     ):
         return JSONResponse(error_body("invalid_text", text("bad_text", language)), 422)
-    if any(
-        tuple(e.get("loc", ()))[1:] == ("question",) and e.get("type") in _BLANK
-        for e in exc.errors()
-    ):
-        message = prompts.render("empty_question", language)
-        return JSONResponse(error_body("invalid_question", message, errors), status_code=422)
+    for field, template in (("question", "empty_question"), ("topic", "empty_topic")):
+        if any(
+            tuple(e.get("loc", ()))[1:] == (field,) and e.get("type") in _BLANK
+            for e in exc.errors()
+        ):
+            message = prompts.render(template, language)
+            return JSONResponse(error_body("invalid_question", message, errors), status_code=422)
     details = "; ".join(f"{e['field'] or 'body'}: {e['problem']}" for e in errors)
     body = error_body("invalid_request", text("invalid_request", language, details=details), errors)
     return JSONResponse(body, status_code=422)

@@ -18,7 +18,7 @@ from rag.config import Settings
 UPLOAD_OVERHEAD = 1024 * 1024
 # Any other request (the UI's own calls): generous for JSON, far below an upload.
 DEFAULT_LIMIT = 1024 * 1024
-_ASK = re.compile(r"/api/ask(/stream)?/?")
+_ASK = re.compile(r"/api/(ask(/stream)?|compare)/?")
 _FEEDBACK = re.compile(r"/api/feedback/?")
 _UPLOAD = re.compile(r"/api/documents/?|(/.*)?/gradio_api/upload/?")
 

@@ -63,6 +63,21 @@ class AskRequest(CleanText):
     filters: AskFilters | None = Field(default=None, description="Only search these documents")
 
 
+class CompareRequest(CleanText):
+    """A topic to compare the documents on, optionally within document filters."""
+
+    model_config = ConfigDict(strict=True)
+
+    topic: str = Field(
+        min_length=1,
+        pattern=r"\S",
+        description="A few words, in Dutch or English (not blank; the server refuses one "
+        "longer than SECTORWIJZER_MAX_TOPIC_CHARS, default 200, with 422)",
+        examples=["arbeidsmigratie"],
+    )
+    filters: AskFilters | None = Field(default=None, description="Only compare these documents")
+
+
 class DocumentSummary(BaseModel):
     """A loaded document as listed by `GET /api/documents`."""
 

@@ -24,6 +24,7 @@ from rag.errors import (
 )
 from rag.feedback import FeedbackStore
 from rag.models import Answer, Filters, Turn
+from rag.positions import Comparison
 from rag.progress import BuildProgress
 
 log = logging.getLogger("sectorwijzer.api")
@@ -128,6 +129,11 @@ class Service:
         """Answer a question (see `Assistant.ask`); one at a time, as the embedder is shared."""
         with self._reading(), self._asking:
             return self.assistant.ask(question, history, filters)
+
+    def compare(self, topic: str, filters: Filters | None = None) -> Comparison:
+        """Compare the documents on a topic (see `Assistant.compare`); one request at a time."""
+        with self._reading(), self._asking:
+            return self.assistant.compare(topic, filters)
 
     def documents(self) -> list[dict[str, Any]]:
         """Loaded documents, sorted by title."""

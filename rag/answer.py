@@ -64,6 +64,11 @@ class Scored:
     text: str
     document_id: str
 
+    @property
+    def unit(self) -> units.Unit:
+        """The unit's span (what `rag.grouping` reads)."""
+        return self.candidate.unit
+
 
 class UnitGenerator:
     """Quotes the best evidence units in the shape the question asks for, or refuses."""

@@ -9,8 +9,9 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from rag import prompts
-from rag.answer import GenerationRequest, citation_for, make_generator
+from rag.answer import GenerationRequest, UnitGenerator, citation_for, make_generator
 from rag.bm25 import tokenize
+from rag.compare import CompareLimits, TopicEvidence, compare_topic, gather
 from rag.config import Settings
 from rag.embeddings import make_embedder
 from rag.errors import (
@@ -24,11 +25,13 @@ from rag.kinds import question_kind
 from rag.language import detect_language
 from rag.library import Reconciliation
 from rag.models import Answer, Filters, Turn
+from rag.positions import Comparison
 from rag.progress import BuildProgress
 from rag.query import asks_about_cao, asks_for_entitlement, focus, retrieval_text
 from rag.query_cache import QueryEmbeddings
 from rag.retrieve import Hit, Query, allowed_documents, make_retriever, needs_embedding
 from rag.store import DataDir
+from rag.topics import own_words, related_stems, search_text, topic_language
 from rag.writer import Exclusive, LiveIndex, Writer
 
 
@@ -117,6 +120,55 @@ class Assistant:
             backend=self.backend,
         )
 
+    def compare(self, topic: str, filters: Filters | None = None) -> Comparison:
+        """Who says what on `topic`: per document its position units, newest first, and the
+        loaded documents that say nothing on it (see `rag.compare`)."""
+        evidence = self.topic_evidence(topic, filters)
+        return compare_topic(evidence, self._compare_limits())
+
+    def topic_evidence(self, topic: str, filters: Filters | None = None) -> TopicEvidence:
+        """Every allowed document's best passages for `topic` and their ranked units (what
+        `compare` groups; the eval calibrates the silent threshold on it)."""
+        topic = self._check_topic(topic)
+        language = topic_language(topic)
+        index = self.index()
+        scope = _Scope(allowed_documents(index, filters), False, False)
+        # An English topic is ranked on its Dutch glossary terms too, as in `_read`.
+        words = f"{topic} {dutch_terms(topic)}" if language == "en" else topic
+        related = related_stems(focus(words, index)[1], index)
+        reading = self._read(f"{topic} {search_text(related)}".strip(), language, [], index)
+        passages = self._compare_limits().passages_per_document
+        documents = {
+            doc: info
+            for doc, info in self.documents().items()
+            if scope.allowed is None or doc in scope.allowed
+        }
+
+        def retrieve(doc: str) -> list[Hit]:
+            vector, focus_vector = _as_list(reading.vector), _as_list(reading.focus_vector)
+            query = Query(reading.text, vector, {doc}, self.settings.candidates, focus_vector)
+            return self.retriever.retrieve(index, query)[:passages]
+
+        def request_for(hits: list[Hit]) -> GenerationRequest:
+            request = self._request(topic, language, hits, index, reading, scope)
+            request.kind = "position"
+            # The ranker reads the topic in this document's own words (see `rag.topics`).
+            request.focus_terms = own_words(related, _passage_terms(index, hits))
+            return request
+
+        ranked = gather(sorted(documents), retrieve, request_for, self._ranker())
+        return TopicEvidence(topic, language, ranked, documents)
+
+    def _compare_limits(self) -> CompareLimits:
+        s = self.settings
+        return CompareLimits(s.compare_silent_threshold, units_per_document=s.compare_units)
+
+    def _ranker(self) -> UnitGenerator:
+        """The learned unit ranker, also when answers use the old sentence generator."""
+        if isinstance(self.generator, UnitGenerator):
+            return self.generator
+        return UnitGenerator(path=self.settings.ranker_path)
+
     def prepare(
         self, question: str, history: list[Turn], filters: Filters | None = None
     ) -> GenerationRequest:
@@ -197,6 +249,18 @@ class Assistant:
             )
         return question
 
+    def _check_topic(self, topic: str) -> str:
+        topic = (topic or "").strip()
+        language = detect_language(topic)
+        if not topic:
+            raise InvalidQuestionError(prompts.render("empty_topic", "nl"))
+        limit = self.settings.max_topic_chars
+        if len(topic) > limit:
+            raise InvalidQuestionError(
+                prompts.render("topic_too_long", language, length=len(topic), limit=limit)
+            )
+        return topic
+
     def _check_history(self, history: list[Turn] | None, language: str) -> list[Turn]:
         """The earlier turns, refused when there are more or longer ones than the settings allow.
 
@@ -247,6 +311,12 @@ class _Reading:
     vector: np.ndarray | None
     focus_terms: set[str]
     focus_vector: np.ndarray | None
+
+
+def _passage_terms(index: Index, hits: list[Hit]) -> set[str]:
+    """Every stem of the passages `hits`."""
+    rows = [r for hit in hits for r in index.rows_by_chunk.get(index.position(hit.chunk.id), [])]
+    return set().union(*(index.sentence_tokens[r] for r in rows))
 
 
 def _as_list(vector: np.ndarray | None) -> list[float] | None:

@@ -1,4 +1,4 @@
-"""`sectorwijzer` command line: ingest, ask, serve, eval. Thin: parse, call the core, print."""
+"""`sectorwijzer` command line: ingest, ask, compare, serve, eval. Thin: parse, call, print."""
 
 import argparse
 import importlib
@@ -11,6 +11,7 @@ apply_offline_env()
 
 from rag.assistant import Assistant  # noqa: E402 - the environment must be set first
 from rag.check import check_data_dir  # noqa: E402
+from rag.compare_export import FORMATS, export  # noqa: E402
 from rag.config import Settings, load_settings  # noqa: E402
 from rag.errors import SectorwijzerError  # noqa: E402
 from rag.models import Answer, Filters  # noqa: E402
@@ -61,12 +62,18 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with citations", parents=parents)
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
-    ask.add_argument("--document", action="append", default=[], help="only this document id")
-    ask.add_argument("--kind", action="append", default=[], help="only documents of this kind")
-    ask.add_argument("--organisation", action="append", default=[])
-    ask.add_argument("--year-from", type=int)
-    ask.add_argument("--year-to", type=int)
+    _filter_arguments(ask)
     ask.set_defaults(func=_ask)
+    compare = sub.add_parser(
+        "compare", help="who says what on a topic, per document (Standpunten)", parents=parents
+    )
+    compare.add_argument("topic")
+    compare.add_argument("--json", action="store_true", help="same as --format json")
+    compare.add_argument(
+        "--format", choices=FORMATS, default="markdown", help="markdown (default), json or csv"
+    )
+    _filter_arguments(compare)
+    compare.set_defaults(func=_compare)
     serve = sub.add_parser("serve", help="run the web API and chat UI", parents=parents)
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
@@ -101,6 +108,37 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _filter_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--document", action="append", default=[], help="only this document id")
+    parser.add_argument("--kind", action="append", default=[], help="only documents of this kind")
+    parser.add_argument("--organisation", action="append", default=[])
+    parser.add_argument("--year-from", type=int)
+    parser.add_argument("--year-to", type=int)
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters(
+        documents=args.document,
+        kind=args.kind,
+        organisations=args.organisation,
+        year_from=args.year_from,
+        year_to=args.year_to,
+    )
+
+
+def _ready_assistant(settings: Settings) -> Assistant:
+    assistant = Assistant(settings)
+    if not assistant.has_index():
+        assistant.ingest(progress=sys.stderr.isatty())
+    return assistant
+
+
+def _compare(args: argparse.Namespace, settings: Settings) -> int:
+    comparison = _ready_assistant(settings).compare(args.topic, _filters(args))
+    print(export(comparison, "json" if args.json else args.format), end="")
+    return 0
+
+
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     report = Assistant(settings).ingest(rebuild=args.rebuild, progress=sys.stderr.isatty())
     for label, names in (
@@ -128,17 +166,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    filters = Filters(
-        documents=args.document,
-        kind=args.kind,
-        organisations=args.organisation,
-        year_from=args.year_from,
-        year_to=args.year_to,
-    )
-    assistant = Assistant(settings)
-    if not assistant.has_index():
-        assistant.ingest(progress=sys.stderr.isatty())
-    answer = assistant.ask(args.question, filters=filters)
+    answer = _ready_assistant(settings).ask(args.question, filters=_filters(args))
     print(answer.model_dump_json(indent=2) if args.json else format_answer(answer))
     return 0
 

@@ -3,14 +3,15 @@
 - fact and number questions: the best unit (the one holding the number), plus a close second;
 - list questions: the whole list, one item per line, each cited;
 - explanations ("waarom", "hoe"): 2-4 units of the passage that argues it, in document order;
-- positions, and answers drawn from several documents: grouped per source, organisation(s)
-  and year in bold, the best 1-2 units each.
+- positions, and answers drawn from several documents: grouped per source (`rag.grouping`,
+  shared with the comparison mode), newest source first, organisation(s) and year in bold,
+  1-2 units each, those that state a position first.
 Every quoted line ends in its [n] marker; lines without one are framing from `rag.prompts`.
 """
 
 from rag import prompts
 from rag.answer import Generated, GenerationRequest, Scored, citation_for
-from rag.bm25 import tokenize
+from rag.grouping import by_document, distinct
 from rag.kinds import has_number
 from rag.models import Citation
 from rag.retrieve import Hit
@@ -41,7 +42,7 @@ def compose(
         ranked = _number_first(ranked, s)
     eligible = _eligible(ranked, s)
     if request.kind == "position" or len({u.document_id for u in eligible}) > 1:
-        groups = _by_document(eligible, s)
+        groups = _by_document(request, eligible, s)
     elif request.kind == "list":
         groups = [_list_units(ranked, eligible, s)]
     elif request.kind == "explanation":
@@ -70,33 +71,15 @@ def _eligible(ranked: list[Scored], s: dict[str, float]) -> list[Scored]:
         for u in ranked[1:]
         if u.probability >= (bar if u.document_id == best.document_id else other)
     ]
-    return _distinct([best, *close])
+    return distinct([best, *close])
 
 
-def _distinct(units: list[Scored]) -> list[Scored]:
-    """Drop units that repeat a chosen one (overlapping spans, or chunk-overlap duplicates)."""
-    chosen: list[Scored] = []
-    for unit in units:
-        if not any(_overlaps(unit, c) for c in chosen):
-            chosen.append(unit)
-    return chosen
-
-
-def _overlaps(a: Scored, b: Scored) -> bool:
-    ua, ub = a.candidate.unit, b.candidate.unit
-    if ua.position == ub.position and ua.start < ub.end and ub.start < ua.end:
-        return True
-    ta, tb = set(tokenize(a.text)), set(tokenize(b.text))
-    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
-
-
-def _by_document(eligible: list[Scored], s: dict[str, float]) -> list[list[Scored]]:
-    groups: dict[str, list[Scored]] = {}
-    for unit in eligible:
-        group = groups.setdefault(unit.document_id, [])
-        if len(group) < 2:
-            group.append(unit)
-    return list(groups.values())[: int(s["max_documents"])]
+def _by_document(
+    request: GenerationRequest, eligible: list[Scored], s: dict[str, float]
+) -> list[list[Scored]]:
+    """Per source, position units first, newest source first (shared with `rag.compare`)."""
+    groups = by_document(eligible, lambda u: request.hits[u.candidate.hit_rank].chunk.year, 2)
+    return groups[: int(s["max_documents"])]
 
 
 def _list_units(ranked: list[Scored], eligible: list[Scored], s: dict[str, float]) -> list[Scored]:
@@ -115,7 +98,7 @@ def _explanation(ranked: list[Scored], s: dict[str, float]) -> list[Scored]:
         for u in ranked
         if u.candidate.unit.position == best.candidate.unit.position and u.probability >= s["floor"]
     ]
-    chosen = _distinct([best, *same])[: int(s["max_explain"])]
+    chosen = distinct([best, *same])[: int(s["max_explain"])]
     return sorted(chosen, key=lambda u: u.candidate.unit.start)
 
 

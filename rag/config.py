@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     candidates: int = Field(default=30, ge=1, le=500)
     rrf_k: int = Field(default=10, ge=1)
     max_question_chars: int = Field(default=2000, ge=10)
+    # Comparisons ("Standpunten"): a topic is a few words; a document whose best unit scores
+    # under the threshold is listed as silent (calibrated on the dev topics only).
+    max_topic_chars: int = Field(default=200, ge=10)
+    compare_silent_threshold: float = Field(default=0.23, ge=0.0, le=1.0)
+    compare_units: int = Field(default=3, ge=1, le=20)
     refusal_threshold: float = 1.17
     refusal_english_allowance: float = 0.06
     refusal_quantity_coverage: float = 0.2

@@ -13,7 +13,7 @@ import numpy as np
 
 from rag.bm25 import tokenize
 from rag.index import Index
-from rag.kinds import has_number
+from rag.kinds import has_number, takes_stance
 from rag.retrieve import Hit
 from rag.units import Unit, unit_text, units_of_chunk
 
@@ -49,11 +49,6 @@ UNIT_FEATURES = (
     "answer_type",
 )
 _FOOTNOTE = re.compile(r"^\s*(\d{1,2}\)|\[\d+\]|bron:)", re.IGNORECASE)
-_STANCE = re.compile(
-    r"\b(wil|willen|pleit\w*|roep\w*|vragen|vraagt|moet|moeten|nodig|voorstel\w*|zorg(en)? "
-    r"voor|inzetten|streven|ambitie\w*|oproep|kabinet)\b",
-    re.IGNORECASE,
-)
 
 
 COLUMN = {name: i for i, name in enumerate(UNIT_FEATURES)}
@@ -139,7 +134,7 @@ def unit_matrix(evidence: Evidence, cands: list[Candidate]) -> np.ndarray:
                 0.0,  # quantity_number_coverage
                 float(unit.kind != "list" and text.rstrip().endswith(":")),
                 float(bool(_FOOTNOTE.match(text))),
-                float(evidence.kind == "position" and bool(_STANCE.search(text))),
+                float(evidence.kind == "position" and takes_stance(text)),
                 _bigram_overlap(bigrams, text),
                 (hit.dense or 0.0) / top_dense,
                 _neighbour(index, unit, sims),

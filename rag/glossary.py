@@ -64,6 +64,19 @@ class Glossary:
                 i += 1
         return " ".join(found)
 
+    def covers(self, text: str) -> bool:
+        """Every word of `text` belongs to an English phrase of the glossary: a short text
+        ("labour migration") that language detection cannot decide is English."""
+        tokens = words(text)
+        i = 0
+        while i < len(tokens):
+            sizes = range(min(self._longest, len(tokens) - i), 0, -1)
+            size = next((n for n in sizes if tokens[i : i + n] in self._entries), 0)
+            if not size:
+                return False
+            i += size
+        return bool(tokens)
+
 
 def load_glossary(path: Path | None = None) -> Glossary:
     """The glossary in `path` (default: the packaged one), read once per path."""

@@ -30,6 +30,13 @@ _EXPLANATION = re.compile(
     r"^\s*(waarom|hoe\b(?! (hoog|groot|lang|veel|oud|vaak))|why|how)\b", re.IGNORECASE
 )
 _NUMBER = re.compile(r"\d")
+# Words with which a document states what it wants: a feature of the unit ranker for position
+# questions, and the first of the position cues of `rag.positions`.
+_STANCE = re.compile(
+    r"\b(wil|willen|pleit\w*|roep\w*|vragen|vraagt|moet|moeten|nodig|voorstel\w*|zorg(en)? "
+    r"voor|inzetten|streven|ambitie\w*|oproep|kabinet)\b",
+    re.IGNORECASE,
+)
 
 
 def question_kind(question: str) -> str:
@@ -47,3 +54,8 @@ def question_kind(question: str) -> str:
 
 def has_number(text: str) -> bool:
     return bool(_NUMBER.search(text))
+
+
+def takes_stance(text: str) -> bool:
+    """The text uses a word with which a document says what it wants or calls for."""
+    return bool(_STANCE.search(text))

@@ -67,6 +67,33 @@ TURN_TOO_LONG = {
     "en": "An earlier turn of the conversation is too long ({length} characters); keep every "
     "turn under {limit} characters.",
 }
+EMPTY_TOPIC = {
+    "nl": "Geef een onderwerp om te vergelijken: het onderwerp is leeg.",
+    "en": "Please give a topic to compare: the topic is empty.",
+}
+TOPIC_TOO_LONG = {
+    "nl": "Het onderwerp is te lang ({length} tekens); houd het onder de {limit} tekens, "
+    "bijvoorbeeld 'arbeidsmigratie'.",
+    "en": "The topic is too long ({length} characters); keep it under {limit} characters, "
+    "for example 'labour migration'.",
+}
+COMPARE_TITLE = {
+    "nl": "# Standpunten over: {topic}",
+    "en": "# Positions on: {topic}",
+}
+COMPARE_DOCUMENT = {
+    "nl": "{title} ({organisations}{year})",
+    "en": "{title} ({organisations}{year}), quoted in Dutch",
+}
+COMPARE_SILENT = {
+    "nl": "Deze geladen documenten zeggen niets over dit onderwerp:",
+    "en": "These loaded documents say nothing on this topic:",
+}
+COMPARE_NOTHING = {
+    "nl": "Geen van de geladen documenten zegt iets over dit onderwerp.",
+    "en": "None of the loaded documents says anything on this topic.",
+}
+COMPARE_PAGE = {"nl": "p. {page}", "en": "p. {page}"}
 NO_INDEX = {
     "nl": "Er zijn nog geen documenten geladen. Voer eerst `sectorwijzer ingest` uit.",
     "en": "No documents are loaded yet. Run `sectorwijzer ingest` first.",
@@ -84,6 +111,13 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "answer_intro": ANSWER_INTRO,
     "empty_question": EMPTY_QUESTION,
     "question_too_long": QUESTION_TOO_LONG,
+    "empty_topic": EMPTY_TOPIC,
+    "topic_too_long": TOPIC_TOO_LONG,
+    "compare_title": COMPARE_TITLE,
+    "compare_document": COMPARE_DOCUMENT,
+    "compare_silent": COMPARE_SILENT,
+    "compare_nothing": COMPARE_NOTHING,
+    "compare_page": COMPARE_PAGE,
     "no_index": NO_INDEX,
     "history_too_long": HISTORY_TOO_LONG,
     "turn_too_long": TURN_TOO_LONG,

@@ -14,6 +14,8 @@ from api.access import key_matches  # noqa: E402
 from api.service import Service  # noqa: E402
 from ui import assets, text  # noqa: E402
 from ui.chat import Chat  # noqa: E402
+from ui.compare import Comparisons  # noqa: E402
+from ui.compare import examples as compare_examples  # noqa: E402
 from ui.library import Library  # noqa: E402
 from ui.uploads import upload_dir  # noqa: E402
 
@@ -23,14 +25,18 @@ DELETE_CACHE = (3600, 3600)
 
 
 def build_ui(service: Service, uploads: Path | None = None) -> gr.Blocks:
-    """The whole interface: a chat tab with sources and filters, and a documents tab."""
+    """The whole interface: a chat tab with sources and filters, a Standpunten tab that
+    compares the documents on a topic, and a documents tab."""
     chat, library = Chat(service), Library(service, uploads)
+    comparisons = Comparisons(service, uploads)
     with gr.Blocks(title=text.TITLE, analytics_enabled=False, delete_cache=DELETE_CACHE) as demo:
         gr.Markdown(text.INTRO)
         status = gr.Markdown(elem_id="index-status")
         timer = gr.Timer(2.0, active=False)
         with gr.Tab(text.TAB_CHAT, elem_id="tab-chat"):
             filters = _chat_tab(chat)
+        with gr.Tab(text.TAB_COMPARE, elem_id="tab-compare"):
+            _compare_tab(comparisons)
         with gr.Tab(text.TAB_DOCS, elem_id="tab-docs"):
             table, delete_choice = _documents_tab(library, filters)
         outputs = [status, timer, table, *filters, delete_choice]
@@ -98,6 +104,31 @@ def _filters() -> list[gr.components.Component]:
             year_from = gr.Dropdown([], value=None, label=text.YEAR_FROM, elem_id="f-from")
             year_to = gr.Dropdown([], value=None, label=text.YEAR_TO, elem_id="f-to")
     return [kinds, orgs, docs, year_from, year_to]
+
+
+def _compare_tab(comparisons: Comparisons) -> None:
+    gr.Markdown(text.COMPARE_HELP)
+    with gr.Row():
+        topic = gr.Textbox(
+            label=text.COMPARE_TOPIC,
+            placeholder=text.COMPARE_PLACEHOLDER,
+            elem_id="compare-topic",
+            scale=5,
+            lines=1,
+            max_lines=1,
+        )
+        run = gr.Button(text.COMPARE_BUTTON, variant="primary", elem_id="compare-button", scale=1)
+    gr.Examples(compare_examples(), inputs=[topic], label=text.COMPARE_EXAMPLES_LABEL)
+    result = gr.HTML(text.COMPARE_EMPTY, elem_id="compare-result")
+    files = gr.File(
+        label=text.COMPARE_DOWNLOAD,
+        file_count="multiple",
+        interactive=False,
+        height=120,
+        elem_id="compare-download",
+    )
+    for trigger in (run.click, topic.submit):
+        trigger(comparisons.run, [topic], [result, files], api_visibility="private")
 
 
 def _documents_tab(

@@ -19,6 +19,14 @@ mark.sw-quote { background: #fde68a; color: #1f2937; padding: 0 2px; border-radi
 .sw-empty { color: var(--body-text-color-subdued); }
 .sw-documents { width: 100%; border-collapse: collapse; font-size: 0.9em;
                 overflow-wrap: anywhere; }
+.sw-compare { display: flex; flex-direction: column; gap: 0.8rem; }
+.sw-position { border: 1px solid var(--border-color-primary); border-radius: 6px;
+               padding: 0.5rem 0.8rem; background: var(--background-fill-primary); }
+.sw-position h3 { margin: 0 0 0.4rem; font-size: 1em; }
+.sw-position ol { margin: 0; padding-left: 1.2rem; }
+.sw-unit blockquote { margin: 0.3rem 0 0; white-space: pre-wrap; line-height: 1.5; }
+.sw-stance blockquote { border-left: 3px solid #d97706; padding-left: 0.5rem; }
+.sw-silent { color: var(--body-text-color-subdued); }
 .sw-documents th, .sw-documents td { text-align: left; vertical-align: top;
     padding: 0.3rem 0.4rem; border-bottom: 1px solid var(--border-color-primary); }
 """

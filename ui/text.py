@@ -87,6 +87,22 @@ EXAMPLES_TITLE = "### Voorbeeldvragen"
 
 TAB_CHAT = "Vragen"
 TAB_DOCS = "Documenten"
+TAB_COMPARE = "Standpunten"
+COMPARE_HELP = (
+    "### Standpunten vergelijken\n"
+    "Geef een onderwerp: per document zie je wat het erover zegt (letterlijk geciteerd, met "
+    "bron), het nieuwste document eerst, en welke geladen documenten er niets over zeggen. "
+    "Download de vergelijking als Markdown of CSV voor een notitie."
+)
+COMPARE_TOPIC = "Onderwerp"
+COMPARE_PLACEHOLDER = "Bijvoorbeeld: arbeidsmigratie"
+COMPARE_BUTTON = "Vergelijken"
+COMPARE_EMPTY = "<p class='sw-empty'>Hier verschijnt de vergelijking per document.</p>"
+COMPARE_DOWNLOAD = "Download (Markdown en CSV)"
+COMPARE_STANCE = "standpunt"
+COMPARE_BACKGROUND = "achtergrond"
+COMPARE_EXAMPLES_LABEL = "Voorbeelden"
+COMPARE_EXAMPLES = ["arbeidsmigratie", "leven lang ontwikkelen", "technisch onderwijs"]
 UPLOAD_TITLE = "### Document toevoegen"
 UPLOAD_HELP = "PDF, tekst (.txt) of Markdown (.md), hoogstens 50 MB. Metadata is optioneel."
 UPLOAD_FILE = "Bestand"

@@ -76,6 +76,7 @@ def test_the_read_key_guards_asking_and_listing(
     for method, path, body in (
         ("POST", "/api/ask", QUESTION),
         ("POST", "/api/ask/stream", QUESTION),
+        ("POST", "/api/compare", {"topic": "arbeidsmigratie"}),
         ("GET", "/api/documents", None),
         ("GET", "/api/documents/oom-op-jacht-naar-de-8", None),
         ("POST", "/api/feedback", FEEDBACK),

@@ -35,6 +35,7 @@ def test_docs_load_their_assets_from_the_app(client: TestClient) -> None:
     assert {
         "/api/ask",
         "/api/ask/stream",
+        "/api/compare",
         "/api/documents",
         "/api/documents/{doc_id}",
         "/api/feedback",

@@ -83,3 +83,32 @@ def test_global_options_also_work_after_the_subcommand(
     args = ["ingest", *_base(fake_settings)]
     assert main(args) == 0
     assert (fake_settings.data_dir / "CURRENT").exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "csv"])
+def test_compare_prints_the_comparison(
+    fake_settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+) -> None:
+    monkeypatch.setenv("SECTORWIJZER_COMPARE_SILENT_THRESHOLD", "0")
+    args = ["--json"] if fmt == "json" else ["--format", fmt]
+    assert main([*_base(fake_settings), "compare", "arbeidsmigratie", *args]) == 0
+    out = capsys.readouterr().out
+    if fmt == "json":
+        body = json.loads(out)
+        assert body["topic"] == "arbeidsmigratie" and len(body["positions"]) == 5
+        assert set(body["positions"][0]["units"][0]) == CITATION_FIELDS
+    elif fmt == "csv":
+        assert out.startswith("document,organisations,year,quote,page,section\n")
+    else:
+        assert out.startswith("# Standpunten over: arbeidsmigratie")
+
+
+def test_compare_with_an_empty_topic_fails_clearly(
+    fake_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*_base(fake_settings), "ingest"]) == 0
+    assert main([*_base(fake_settings), "compare", " "]) == 1
+    assert "het onderwerp is leeg" in capsys.readouterr().err

@@ -129,3 +129,18 @@ def test_a_thirty_word_question_takes_well_under_a_millisecond() -> None:
     for _ in range(runs):
         glossary.dutch_terms(question)
     assert (time.perf_counter() - started) / runs < 0.001
+
+
+@pytest.mark.parametrize(
+    ("text", "covered"),
+    [
+        ("labour migration", True),
+        ("Lifelong learning", True),
+        ("technical education", True),
+        ("arbeidsmigratie", False),
+        ("labour migration en scholing", False),
+        ("", False),
+    ],
+)
+def test_covers_tells_a_short_english_topic(text: str, covered: bool) -> None:
+    assert load_glossary().covers(text) is covered

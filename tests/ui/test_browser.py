@@ -98,6 +98,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Serv
         embedder="hashing",
         refusal_threshold=0.0,
         answer_threshold=0.0,
+        compare_silent_threshold=0.0,
     )
     service = Service(settings)
     service.assistant.ingest()
@@ -184,6 +185,41 @@ def test_upload_in_the_documents_tab(
     assert "Lasfonds Zeeland" in page.locator("#documents").inner_text()
     page.screenshot(path=str(ARTIFACTS / "ui-upload.png"), full_page=True)
     service.remove_document("lasfonds-zeeland")
+
+
+def test_compare_tab_shows_positions_and_offers_downloads(
+    page: "Page", server: tuple[str, Service]
+) -> None:
+    base, _ = server
+    expected = _api_post(base, "/api/compare", {"topic": "arbeidsmigratie"})
+    assert expected["positions"]
+    page.goto(base + "/")
+    page.get_by_role("tab", name="Standpunten").click()
+    page.fill("#compare-topic textarea, #compare-topic input", "arbeidsmigratie")
+    page.click("#compare-button")
+    sections = page.locator("#compare-result .sw-position")
+    sections.first.wait_for()
+    shown = [sections.nth(i).get_attribute("data-document") for i in range(sections.count())]
+    assert shown == [p["document_id"] for p in expected["positions"]]
+    first = expected["positions"][0]
+    quotes = sections.first.locator("blockquote")
+    assert [quotes.nth(i).inner_text() for i in range(quotes.count())] == [
+        u["quote"] for u in first["units"]
+    ]
+    downloads = page.locator("#compare-download :text('standpunten-arbeidsmigratie')")
+    downloads.first.wait_for()
+    assert downloads.count() == 2
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-standpunten.png"), full_page=True)
+
+
+def _api_post(base: str, path: str, body: dict) -> dict:
+    request = urllib.request.Request(
+        base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        result: dict = json.loads(response.read())
+    return result
 
 
 def _api_answer(base: str, question: str) -> dict:
