@@ -61,8 +61,15 @@ def prefers_cao(question: str) -> bool:
 
 def said_before(history: list[Turn]) -> bool:
     """Whether an earlier answer of this conversation already said no cao is loaded."""
-    notes = [prompts.render("no_cao", language) for language in ("nl", "en")]
-    return any(t.role == "assistant" and any(n in t.content for n in notes) for t in history)
+    return any(t.role == "assistant" and notes_missing_cao(t.content) for t in history)
+
+
+def notes_missing_cao(answer: str) -> bool:
+    """Whether an answer says that no cao text is loaded (so an edge can offer the upload)."""
+    notes = [
+        prompts.render(name, lang) for name in ("no_cao", "entitlement") for lang in ("nl", "en")
+    ]
+    return any(note in answer for note in notes)
 
 
 def documents_of_kind(index: Index, kind: str) -> set[str]:

@@ -61,6 +61,11 @@ NOT_FOUND_HINT = (
     "De geladen documenten geven hier geen antwoord op. Dit zijn de passages die "
     "er het dichtst bij komen, ter controle:"
 )
+CAO_UPLOAD_HINT = (
+    "_Heb je de tekst van je cao (pdf)? Voeg hem toe op het tabblad **Documenten**, met als "
+    "soort `cao`: dan komen antwoorden over scholing, verlof, uren en salaris uit de cao zelf, "
+    "met het artikel erbij._"
+)
 QUESTION_N = "Vraag {n}"
 PAGE = "p. {page}"
 NO_YEAR = "z.j."
