@@ -16,6 +16,7 @@ configured data directory when there is one), asks every item of the split and r
 
 import argparse
 import json
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -95,7 +96,7 @@ def score_cao_item(item: dict[str, Any], answer: Answer) -> dict[str, Any]:
         return row
     gold = item["article"]
     row["from_article"] = any(_same_article(c.article, gold) for c in answer.citations)
-    row["article_named"] = gold.lower() in answer.answer.lower()
+    row["article_named"] = bool(re.search(rf"{re.escape(gold)}(?!\.?\d)", answer.answer, re.I))
     text = normalise(answer.answer)
     row["key_facts"] = all(normalise(fact) in text for fact in item["key_facts"])
     row["correct"] = answer.answerable and row["from_article"] and row["article_named"]
