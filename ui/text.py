@@ -97,6 +97,7 @@ META_ORGS = "Organisaties (komma's ertussen)"
 META_YEAR = "Jaar (bijvoorbeeld 2024)"
 BAD_YEAR = "Het jaar moet een getal van vier cijfers zijn, bijvoorbeeld 2024."
 META_KIND = "Soort"
+META_KIND_HINT = "cao voor een cao-tekst; anders bijvoorbeeld agenda of position_paper"
 ADMIN_KEY = "Beheersleutel (API-sleutel)"
 ADMIN_KEY_INFO = (
     "Vul de sleutel in voordat je een bestand kiest: het uploaden zelf vraagt er al om."
