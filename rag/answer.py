@@ -14,6 +14,7 @@ import numpy as np
 
 from rag import prompts, units
 from rag.answerability import question_vector
+from rag.cao_articles import article_reference
 from rag.errors import ConfigurationError
 from rag.features import Candidate, Evidence, candidates, unit_matrix
 from rag.index import Index
@@ -40,6 +41,7 @@ class GenerationRequest:
     quantity_coverage: float = 0.2
     kind: str = "fact"
     question_terms: set[str] = field(default_factory=set)
+    cao_text: bool = False  # scoped to a loaded cao (`rag.cao_scope`)
 
 
 @dataclass
@@ -93,6 +95,11 @@ class UnitGenerator:
             return Generated(refusal_text(request), False, [])
         ranked, answerable = self.rank(request)
         threshold = self.model.threshold if self._threshold is None else self._threshold
+        if ranked and answerable < threshold and request.cao_text:
+            from rag.cao_evidence import cao_evidence  # reads this module's types
+
+            ranked = cao_evidence(request, ranked)  # a cao article that holds the key term
+            answerable = threshold if ranked else answerable
         if not ranked or answerable < threshold:
             return Generated(refusal_text(request), False, [])
         from rag.compose import compose  # the shapes depend on this module's types
@@ -153,6 +160,7 @@ def citation_for(hit: Hit, n: int, quote: str) -> Citation:
         quote=quote,
         text=chunk.text,
         score=round(hit.score, 6),
+        article=article_reference(chunk, quote),
     )
 
 

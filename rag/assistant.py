@@ -11,6 +11,8 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from rag import prompts
 from rag.answer import GenerationRequest, UnitGenerator, citation_for, make_generator
 from rag.bm25 import tokenize
+from rag.cao_scope import CaoScope, cao_scope
+from rag.cao_tables import row_hits, table_answer, with_rows
 from rag.compare import CompareLimits, TopicEvidence, compare_topic, gather
 from rag.config import Settings
 from rag.embeddings import make_embedder
@@ -27,7 +29,7 @@ from rag.library import Reconciliation
 from rag.models import Answer, Filters, Turn
 from rag.positions import Comparison
 from rag.progress import BuildProgress
-from rag.query import asks_about_cao, asks_for_entitlement, focus, retrieval_text
+from rag.query import focus, retrieval_text
 from rag.query_cache import QueryEmbeddings
 from rag.retrieve import Hit, Query, allowed_documents, make_retriever, needs_embedding
 from rag.store import DataDir
@@ -104,7 +106,7 @@ class Assistant:
         started = time.perf_counter()
         request = self.prepare(question, history or [], filters)
         retrieved_at = time.perf_counter()
-        generated = self.generator.generate(request)
+        generated = table_answer(request) or self.generator.generate(request)
         done = time.perf_counter()
         return Answer(
             answer=generated.answer,
@@ -132,7 +134,7 @@ class Assistant:
         topic = self._check_topic(topic)
         language = topic_language(topic)
         index = self.index()
-        scope = _Scope(allowed_documents(index, filters), False, False)
+        scope = CaoScope(allowed_documents(index, filters), False, False)
         # An English topic is ranked on its Dutch glossary terms too, as in `_read`.
         words = f"{topic} {dutch_terms(topic)}" if language == "en" else topic
         related = related_stems(focus(words, index)[1], index)
@@ -177,7 +179,7 @@ class Assistant:
         language = detect_language(question)
         history = self._check_history(history, language)
         index = self.index()
-        scope = self._scope(question, index, filters)
+        scope = self._scope(question, history, index, filters)
         reading = self._read(question, language, history, index)
         query = Query(
             reading.text,
@@ -186,17 +188,17 @@ class Assistant:
             self.settings.candidates,
             _as_list(reading.focus_vector),
         )
-        hits = self.retriever.retrieve(index, query)[: self.settings.top_k]
+        hits = self.retriever.retrieve(index, query)
+        # A salary-table row the question names ("schaal 5") comes first (`rag.cao_tables`).
+        hits = with_rows(row_hits(question, index, scope.allowed), hits)[: self.settings.top_k]
         return self._request(question, language, hits, index, reading, scope)
 
-    def _scope(self, question: str, index: Index, filters: Filters | None) -> "_Scope":
-        """Allowed documents; without a cao text, cao questions go to the cao parties' documents."""
-        allowed = allowed_documents(index, filters)
-        entitlement = asks_for_entitlement(question)
-        cao_scope = self._cao_missing(index) and (asks_about_cao(question) or entitlement)
-        if cao_scope:
-            allowed = self._cao_parties(index, allowed)
-        return _Scope(allowed, cao_scope, cao_scope and entitlement)
+    def _scope(
+        self, question: str, history: list[Turn], index: Index, filters: Filters | None
+    ) -> CaoScope:
+        """Allowed documents: a cao question goes to the cao, or without one to the cao
+        parties' documents (`rag.cao_scope`)."""
+        return cao_scope(question, history, index, allowed_documents(index, filters))
 
     def _read(self, question: str, language: str, history: list[Turn], index: Index) -> "_Reading":
         """The text to search for (follow-up context, typos fixed), its focus and embeddings.
@@ -218,7 +220,7 @@ class Assistant:
         hits: list[Hit],
         index: Index,
         reading: "_Reading",
-        scope: "_Scope",
+        scope: CaoScope,
     ) -> GenerationRequest:
         s = self.settings
         return GenerationRequest(
@@ -235,6 +237,7 @@ class Assistant:
             s.refusal_quantity_coverage,
             question_kind(question),
             set(tokenize(question)),
+            scope.cao_text,
         )
 
     def _check(self, question: str) -> str:
@@ -283,26 +286,6 @@ class Assistant:
         if not needs_embedding(self.settings.retriever):
             return None
         return self._queries.get(text)
-
-    @staticmethod
-    def _cao_missing(index: Index) -> bool:
-        kinds = {info.get("kind") for info in index.state.get("documents", {}).values()}
-        return "cao" not in kinds
-
-    @staticmethod
-    def _cao_parties(index: Index, allowed: set[str] | None) -> set[str] | None:
-        docs = index.state.get("documents", {})
-        parties = {doc_id for doc_id, info in docs.items() if info.get("cao_parties")}
-        if not parties:
-            return allowed
-        return parties if allowed is None else allowed & parties
-
-
-@dataclass
-class _Scope:
-    allowed: set[str] | None
-    cao_scope: bool
-    entitlement: bool
 
 
 @dataclass

@@ -101,7 +101,15 @@ def _continues_list(current: list[_Unit], unit: _Unit) -> bool:
 
 
 def _make_chunk(doc: CleanDocument, meta: DocumentMeta, group: list[_Unit], index: int) -> Chunk:
-    start, end = group[0].start, group[-1].end
+    section = group[-1].section or group[0].section
+    return make_chunk(doc, meta, (group[0].start, group[-1].end), section, index)
+
+
+def make_chunk(
+    doc: CleanDocument, meta: DocumentMeta, span: tuple[int, int], section: str, index: int
+) -> Chunk:
+    """The chunk of `doc.text[start:end]`, the `index`-th of its document, under `section`."""
+    start, end = span
     text = doc.text[start:end]
     pages = sorted({p for p in (doc.page_at(start), doc.page_at(end - 1)) if p is not None})
     digest = hashlib.sha1(f"{meta.id}:{start}:{end}:{text}".encode()).hexdigest()[:12]
@@ -113,7 +121,7 @@ def _make_chunk(doc: CleanDocument, meta: DocumentMeta, group: list[_Unit], inde
         year=meta.year,
         kind=meta.kind,
         pages=list(range(pages[0], pages[-1] + 1)) if pages else [],
-        section=group[-1].section or group[0].section,
+        section=section,
         start=start,
         end=end,
         language=detect_language(text),

@@ -5,6 +5,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 
 from pydantic import BaseModel
 
@@ -77,11 +78,18 @@ class CleanDocument(BaseModel):
         return self.page_starts[index - 1][1] if index else None
 
 
-def clean_pages(pages: list[Page]) -> CleanDocument:
-    """Clean every page, drop repeated headers/footers and join pages into one text."""
+def clean_pages(
+    pages: list[Page], page_layout: Callable[[str], str] | None = None
+) -> CleanDocument:
+    """Clean every page, drop repeated headers/footers and join pages into one text.
+
+    `page_layout` rewrites each page once its headers and footers are gone (a cao's
+    structure, `rag.cao_layout`); without it, pages are cleaned as they are."""
     texts = [_normalise(page.text).replace(PAGE_BREAK, "\n").strip("\n") for page in pages]
     if len(texts) >= 3:
         texts = _drop_repeated_lines(texts)
+    if page_layout is not None:
+        texts = [page_layout(text) for text in texts]
     raw = f"\n{PAGE_BREAK}\n".join(texts)
     cleaned = clean_text(raw)
     text, offsets = _extract_page_breaks(cleaned)

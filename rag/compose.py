@@ -11,6 +11,7 @@ Every quoted line ends in its [n] marker; lines without one are framing from `ra
 
 from rag import prompts
 from rag.answer import Generated, GenerationRequest, Scored, citation_for
+from rag.cao_articles import article_heading
 from rag.grouping import by_document, distinct
 from rag.kinds import has_number
 from rag.models import Citation
@@ -111,11 +112,12 @@ def _render(request: GenerationRequest, groups: list[list[Scored]], grouped: boo
         lines = [_source_line(hit, lang, "source_header")] if grouped else []
         for unit in group:
             n = len(citations) + 1
-            citations.append(citation_for(request.hits[unit.candidate.hit_rank], n, unit.text))
-            if lang == "en" and not grouped:
-                lines.append(
-                    _source_line(request.hits[unit.candidate.hit_rank], lang, "quoted_from")
-                )
+            source = request.hits[unit.candidate.hit_rank]
+            citations.append(citation_for(source, n, unit.text))
+            if citations[-1].article:  # a cao: the answer names the article it quotes
+                lines.append(_article_line(source, citations[-1].article, lang))
+            elif lang == "en" and not grouped:
+                lines.append(_source_line(source, lang, "quoted_from"))
             lines.extend(quote_lines(unit.text, n, unit.candidate.unit.kind == "list"))
         parts.append("\n".join(lines))
     return Generated("\n\n".join(parts), True, citations)
@@ -127,6 +129,13 @@ def _source_line(hit: Hit, language: str, template: str) -> str:
     year = f", {chunk.year}" if chunk.year else ""
     return prompts.render(
         template, language, organisations=organisations, year=year, title=chunk.title
+    )
+
+
+def _article_line(hit: Hit, article: str, language: str) -> str:
+    heading = article_heading(hit.chunk) or hit.chunk.section
+    return prompts.render(
+        "cao_article", language, article=article, heading=heading, title=hit.chunk.title
     )
 
 

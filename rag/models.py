@@ -60,6 +60,8 @@ class Citation(BaseModel):
     quote: str
     text: str
     score: float
+    # For a cao: the article (and lid) or bijlage quoted, "artikel 5.3, lid 2"; else "".
+    article: str = ""
 
 
 class Filters(BaseModel):

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from rag.cao_chunking import CAO_KIND, chunk_cao
+from rag.cao_layout import layout_cao_page
 from rag.chunking import ChunkingOptions, chunk_document
 from rag.cleaning import clean_pages
 from rag.errors import DocumentError
@@ -25,7 +27,8 @@ def prepare_document(
     """The document's metadata (manifest or derived), its chunks and its page count; the
     reader stops at the first page or character over the caps (`DocumentError`)."""
     pages = read_document(path, max_pages=max_pages, max_chars=max_chars)
-    doc = clean_pages(pages)
+    cao = meta is not None and meta.kind == CAO_KIND  # laid out and chunked by its articles
+    doc = clean_pages(pages, layout_cao_page if cao else None)
     if len(doc.text.split()) < _MIN_WORDS:
         raise DocumentError(path.name, "no readable text after cleaning")
     derived = _derived_meta(path, doc.text, taken_ids)
@@ -34,7 +37,7 @@ def prepare_document(
         meta = meta.model_copy(update={"title": derived.title})
     if not meta.language:
         meta = meta.model_copy(update={"language": detect_language(doc.text[:5000])})
-    chunks = chunk_document(doc, meta, options)
+    chunks = (chunk_cao if cao else chunk_document)(doc, meta, options)
     page_count = pages[-1].page if pages and pages[-1].page is not None else None
     return meta, chunks, page_count
 

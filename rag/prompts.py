@@ -39,6 +39,18 @@ ENTITLEMENT = {
     "en": "Concrete terms of employment (wages, leave, allowances, premiums) are in the cao text "
     "itself, and no cao is loaded. Add the cao to look this up.",
 }
+CAO_ARTICLE = {
+    "nl": "Volgens {article} ({heading}) van {title}:",
+    "en": "According to {article} ({heading}) of {title}, in Dutch:",
+}
+TABLE_CELL = {
+    "nl": "{row}, {column}: {value}.",
+    "en": "{row}, {column}: {value}.",
+}
+TABLE_ROW = {
+    "nl": "De hele rij van de tabel: {quote}",
+    "en": "The whole row of the table (in Dutch): {quote}",
+}
 LIST_INTRO = {
     "nl": "Volgens de documenten gaat het om:",
     "en": "According to the documents (quoted in Dutch):",
@@ -107,6 +119,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "cao_scope": CAO_SCOPE,
     "entitlement": ENTITLEMENT,
     "no_cao": NO_CAO,
+    "cao_article": CAO_ARTICLE,
+    "table_cell": TABLE_CELL,
+    "table_row": TABLE_ROW,
     "list_intro": LIST_INTRO,
     "answer_intro": ANSWER_INTRO,
     "empty_question": EMPTY_QUESTION,

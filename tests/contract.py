@@ -24,4 +24,5 @@ CITATION_FIELDS = {
     "quote",
     "text",
     "score",
+    "article",  # "artikel 5.3, lid 2" for a cao quote, "" otherwise
 }

@@ -172,7 +172,9 @@ def _upload_form() -> tuple[list[gr.components.Component], gr.Button, gr.Markdow
     orgs = gr.Textbox(label=text.META_ORGS, elem_id="meta-orgs")
     with gr.Row():
         year = gr.Textbox(label=text.META_YEAR, elem_id="meta-year")
-        kind = gr.Textbox(label=text.META_KIND, elem_id="meta-kind")
+        kind = gr.Textbox(
+            label=text.META_KIND, placeholder=text.META_KIND_HINT, elem_id="meta-kind"
+        )
     add = gr.Button(text.UPLOAD_BUTTON, variant="primary", elem_id="upload-button")
     status = gr.Markdown(elem_id="upload-status")
     return [upload, title, orgs, year, kind], add, status

@@ -9,6 +9,7 @@ import html
 import re
 from typing import Any
 
+from rag.cao_scope import notes_missing_cao
 from rag.models import Answer, Citation
 from ui import text
 
@@ -28,6 +29,8 @@ def answer_markdown(answer_text: str, k: int, answerable: bool = True) -> str:
     escaped before the markdown is built."""
     safe = html.escape(answer_text, quote=False)
     linked = _MARKER.sub(lambda m: f"[[{m[1]}]](#{source_id(k, m[1])})", safe)
+    if notes_missing_cao(answer_text):  # offer the upload where the answer misses the cao
+        linked = f"{linked}\n\n{text.CAO_UPLOAD_HINT}"
     return linked if answerable else f"**{text.NOT_FOUND}.** {linked}"
 
 

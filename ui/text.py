@@ -65,6 +65,11 @@ NOT_FOUND_HINT = (
     "De geladen documenten geven hier geen antwoord op. Dit zijn de passages die "
     "er het dichtst bij komen, ter controle:"
 )
+CAO_UPLOAD_HINT = (
+    "_Heb je de tekst van je cao (pdf)? Voeg hem toe op het tabblad **Documenten**, met als "
+    "soort `cao`: dan komen antwoorden over scholing, verlof, uren en salaris uit de cao zelf, "
+    "met het artikel erbij._"
+)
 QUESTION_N = "Vraag {n}"
 PAGE = "p. {page}"
 NO_YEAR = "z.j."
@@ -112,6 +117,7 @@ META_ORGS = "Organisaties (komma's ertussen)"
 META_YEAR = "Jaar (bijvoorbeeld 2024)"
 BAD_YEAR = "Het jaar moet een getal van vier cijfers zijn, bijvoorbeeld 2024."
 META_KIND = "Soort"
+META_KIND_HINT = "cao voor een cao-tekst; anders bijvoorbeeld agenda of position_paper"
 ADMIN_KEY = "Beheersleutel (API-sleutel)"
 ADMIN_KEY_INFO = (
     "Vul de sleutel in voordat je een bestand kiest: het uploaden zelf vraagt er al om."

@@ -1,7 +1,8 @@
 """Rendering of answers, sources (with the highlighted quote) and the documents table."""
 
+from rag import prompts
 from rag.models import Answer, Citation
-from ui import render
+from ui import render, text
 
 PASSAGE = "Eerst <iets> anders. Leren loont & werkt. Daarna de rest."
 
@@ -139,3 +140,12 @@ def test_markup_in_a_question_or_a_document_is_shown_never_run() -> None:
     for output in rendered:
         assert "<script" not in output and "<img" not in output
     assert "&lt;script&gt;" in rendered[0] and "[[1]](#bron-0-1)" in rendered[1]
+
+
+def test_an_answer_without_a_cao_offers_the_upload_on_the_documents_tab() -> None:
+    note = prompts.render("cao_scope", "nl")
+    shown = render.answer_markdown(f"{note}\n\nScholing is belangrijk. [1]", 0)
+    assert shown.endswith(text.CAO_UPLOAD_HINT) and "**Documenten**" in shown
+    refused = render.answer_markdown(prompts.render("entitlement", "en"), 0, answerable=False)
+    assert text.CAO_UPLOAD_HINT in refused
+    assert text.CAO_UPLOAD_HINT not in render.answer_markdown("Scholing loont. [1]", 0)
