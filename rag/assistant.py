@@ -25,7 +25,7 @@ from rag.language import detect_language
 from rag.library import Reconciliation
 from rag.models import Answer, Filters, Turn
 from rag.query import asks_about_cao, asks_for_entitlement, focus, retrieval_text
-from rag.query_cache import QueryEmbeddings
+from rag.query_cache import QueryEmbeddings, QueryEncoder
 from rag.retrieve import Hit, Query, allowed_documents, make_retriever, needs_embedding
 from rag.store import DataDir
 from rag.writer import Exclusive, LiveIndex, Writer
@@ -34,7 +34,14 @@ from rag.writer import Exclusive, LiveIndex, Writer
 class Assistant:
     """Answers questions from the index in the settings' data directory."""
 
-    def __init__(self, settings: Settings, embedder: BaseEmbedding | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: BaseEmbedding | None = None,
+        query_encoder: QueryEncoder | None = None,
+    ) -> None:
+        """`query_encoder` embeds questions (a server passes its worker processes); by
+        default the embedder does, in this process."""
         self.settings = settings
         self.embedder = embedder or make_embedder(settings.embedder)
         self.retriever = make_retriever(settings.retriever, settings.rrf_k)
@@ -44,7 +51,7 @@ class Assistant:
         self._data = DataDir(settings.data_dir)
         self._live = LiveIndex(self._data)
         self._writer = Writer(settings, self.embedder, self._live)
-        self._queries = QueryEmbeddings(self.embedder)
+        self._queries = QueryEmbeddings(query_encoder or self.embedder)
 
     @property
     def backend(self) -> str:
