@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import anyio.to_thread
 from anyio import CapacityLimiter
+from anyio.lowlevel import RunVar
 
 from rag.config import Settings
 
@@ -37,7 +38,8 @@ class AskQueue:
         self.threads = settings.ask_threads
         self.limit = settings.max_queue
         self.admitted = 0  # answered or waiting right now
-        self._limiter: CapacityLimiter | None = None  # made on the event loop, on first use
+        # A limiter belongs to one event loop (a test client may run several, one by one).
+        self._limiter: RunVar[CapacityLimiter] = RunVar(f"ask-limiter-{id(self)}")
         self._seconds = 0.5  # running estimate of one answer's time
         self._lock = threading.Lock()
 
@@ -45,12 +47,19 @@ class AskQueue:
         """`answer(*args)` in a question thread; `QueueFullError` when the queue is full."""
         self._admit()
         try:
-            if self._limiter is None:
-                self._limiter = CapacityLimiter(self.threads)
-            return await anyio.to_thread.run_sync(self._timed, answer, *args, limiter=self._limiter)
+            limiter = self._limiter_here()
+            return await anyio.to_thread.run_sync(self._timed, answer, *args, limiter=limiter)
         finally:
             with self._lock:
                 self.admitted -= 1
+
+    def _limiter_here(self) -> CapacityLimiter:
+        try:
+            return self._limiter.get()
+        except LookupError:
+            limiter = CapacityLimiter(self.threads)
+            self._limiter.set(limiter)
+            return limiter
 
     def _admit(self) -> None:
         with self._lock:
