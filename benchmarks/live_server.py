@@ -50,6 +50,7 @@ class LiveServer:
         self.log = log or self.workdir / "server.log"
         command = [sys.executable, "-m", "rag.cli", "serve", "--host", "127.0.0.1"]
         command += ["--port", str(self.port), "--data-dir", str(self.data_dir)]
+        self.env = env
         environment = {**os.environ, "PYTHONPATH": str(ROOT), **env}
         with self.log.open("w") as out:
             self.process = subprocess.Popen(
@@ -96,11 +97,12 @@ class LiveServer:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def machine_busy_seconds() -> float:
-    """CPU seconds all processes of the machine have used since boot (from /proc/stat)."""
+def machine_busy_seconds() -> tuple[float, float]:
+    """CPU seconds the machine has used since boot (from /proc/stat): at normal priority, and
+    by niced processes (which yield the cores to normal ones, such as the server)."""
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
     user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
-    return (user + nice + system + irq + softirq + steal) / TICKS
+    return (user + system + irq + softirq + steal) / TICKS, nice / TICKS
 
 
 def own_cpu_seconds() -> float:

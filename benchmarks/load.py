@@ -1,6 +1,6 @@
 """Load on loopback: throughput and latency at 1, 8, 32 and 64 clients against a real server.
 
-    python benchmarks/load.py --data-dir /tmp/swdata [--seconds 20] [--embed-workers N]
+    python benchmarks/load.py --data-dir /tmp/swdata [--seconds 20] [--baseline] [--json F]
 
 Starts `sectorwijzer serve` over a copy of an ingested data directory (rate limit off, so
 one address can act as many clients), warms it up, then per level lets N clients ask
@@ -13,7 +13,10 @@ Prints per level: answers/s, client latency p50/p95/p99 of answers, server time 
 (`timings_ms.total`), 503s, 429s, errors, /healthz and /readyz p99; the one-at-a-time bound
 1 / (p50 server time at 1 client) and each level's ratio to it, measured in this run; the
 server's memory, threads and open files before and after; and how busy the machine was (CPU
-used by the server, by this script and by everything else). Not a test: figures are read.
+used by the server, by this script, by everything else at normal priority, and by niced
+processes). With `--baseline` a second server, configured as the old design (one question at
+a time, embedded in the server process), is measured at 1 and 8 clients in the same run.
+Not a test: figures are read, not asserted.
 """
 
 import argparse
@@ -82,6 +85,7 @@ class Level:
     server_cores: float = 0.0
     script_cores: float = 0.0
     other_cores: float = 0.0
+    niced_cores: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def summary(self, bound: float) -> dict[str, object]:
@@ -105,6 +109,7 @@ class Level:
             "cores_server": round(self.server_cores, 2),
             "cores_script": round(self.script_cores, 2),
             "cores_others": round(self.other_cores, 2),
+            "cores_niced": round(self.niced_cores, 2),
         }
 
 
@@ -176,7 +181,9 @@ def run_level(server: LiveServer, level: Level, next_question, seconds: float, r
     script_cpu = own_cpu_seconds() - own
     level.server_cores = server_cpu / level.seconds
     level.script_cores = script_cpu / level.seconds
-    level.other_cores = (machine_busy_seconds() - busy - server_cpu - script_cpu) / level.seconds
+    normal, niced = machine_busy_seconds()
+    level.other_cores = (normal - busy[0] - server_cpu - script_cpu) / level.seconds
+    level.niced_cores = (niced - busy[1]) / level.seconds
 
 
 def main() -> int:
@@ -187,6 +194,12 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=1500, help="per level, at most")
     parser.add_argument("--embed-workers", help="SECTORWIJZER_EMBED_WORKERS for the server")
     parser.add_argument("--max-queue", help="SECTORWIJZER_MAX_QUEUE for the server")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="then also 1 and 8 clients against the old design: one question at a time, "
+        "embedded in the server process",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     env = {"SECTORWIJZER_RATE_LIMIT_PER_MINUTE": "0"}
@@ -194,25 +207,34 @@ def main() -> int:
         env["SECTORWIJZER_EMBED_WORKERS"] = args.embed_workers
     if args.max_queue is not None:
         env["SECTORWIJZER_MAX_QUEUE"] = args.max_queue
-    server = LiveServer(args.data_dir, env)
-    try:
-        report = measure(server, args)
-    finally:
-        server.stop()
-    print_report(report)
+    reports = {"this design": run_server(args, env, args.levels)}
+    if args.baseline:
+        old = {**env, "SECTORWIJZER_EMBED_WORKERS": "0", "SECTORWIJZER_ASK_THREADS": "1"}
+        reports["one at a time, in process"] = run_server(args, old, "1,8")
+    for name, report in reports.items():
+        print(f"\n## {name}")
+        print_report(report)
     if args.json:
-        args.json.write_text(json.dumps(report, indent=2))
+        args.json.write_text(json.dumps(reports, indent=2))
     return 0
 
 
-def measure(server: LiveServer, args: argparse.Namespace) -> dict[str, object]:
+def run_server(args: argparse.Namespace, env: dict[str, str], levels: str) -> dict[str, object]:
+    server = LiveServer(args.data_dir, env)
+    try:
+        return measure(server, args, levels)
+    finally:
+        server.stop()
+
+
+def measure(server: LiveServer, args: argparse.Namespace, names: str) -> dict[str, object]:
     load_before = Path("/proc/loadavg").read_text().split()[:3]
     server.wait_ready()
     questions = Questions()
     warm = Level("warm-up", 1)
     run_level(server, warm, questions.next, 60.0, 10)
     before = server.resources()
-    levels = [Level(f"{n} clients", int(n)) for n in args.levels.split(",")]
+    levels = [Level(f"{n} clients", int(n)) for n in names.split(",")]
     for level in levels:
         run_level(server, level, questions.next, args.seconds, args.requests)
         print(f"  {level.name}: {level.answers} answers in {level.seconds:.1f} s", flush=True)
@@ -235,8 +257,12 @@ def measure(server: LiveServer, args: argparse.Namespace) -> dict[str, object]:
         "resources_after": asdict(after),
         "loadavg_before": load_before,
         "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],
-        "settings": {"embed_workers": args.embed_workers, "max_queue": args.max_queue},
+        "settings": env_of(server),
     }
+
+
+def env_of(server: LiveServer) -> dict[str, str]:
+    return {k: v for k, v in server.env.items() if k.startswith("SECTORWIJZER_")}
 
 
 def print_report(report: dict[str, object]) -> None:
