@@ -19,6 +19,9 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     settings = settings.model_copy(update={"host": host, "port": port, "embed_workers": workers})
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(name)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)
+    # Question threads hold the GIL in turns; a shorter switch interval (default 5 ms) lets
+    # the event loop (health checks, 503s) in sooner when they all run.
+    sys.setswitchinterval(0.001)
     service = Service(settings)
     # Start embedding before the UI library is imported: both take a while, on separate cores.
     if service.start_index_build() is not None:

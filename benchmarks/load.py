@@ -28,6 +28,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -118,11 +119,7 @@ def ask_loop(server: LiveServer, level: Level, next_question, deadline: float, b
     while time.monotonic() < deadline and next(budget, None) is not None:
         question = next_question()
         started = time.perf_counter()
-        try:
-            status, body, headers = post_json(connection, "/api/ask", {"question": question})
-        except (OSError, http.client.HTTPException):
-            status, body, headers = -1, {}, {}
-            connection.close()
+        status, body, headers = ask_once(connection, question)
         elapsed = (time.perf_counter() - started) * 1000
         with level.lock:
             if status == 200:
@@ -139,6 +136,21 @@ def ask_loop(server: LiveServer, level: Level, next_question, deadline: float, b
             wait = float(headers.get("retry-after", "1"))
             time.sleep(max(0.0, min(wait, deadline - time.monotonic())))
     connection.close()
+
+
+def ask_once(
+    connection: http.client.HTTPConnection, question: str
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """One question; a kept-alive connection the server closed meanwhile (its idle timeout is
+    5 s, a client that waited out Retry-After may pass it) is reopened once, as browsers do."""
+    for attempt in (1, 2):
+        try:
+            return post_json(connection, "/api/ask", {"question": question})
+        except (OSError, http.client.HTTPException):
+            connection.close()  # the next request opens a new connection
+            if attempt == 2:
+                break
+    return -1, {}, {}
 
 
 def probe_loop(server: LiveServer, path: str, every: float, out: list[float], stop) -> None:
