@@ -9,6 +9,7 @@ model's library loads (it reads the count once), and the index stays in the serv
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -18,15 +19,25 @@ from rag.config import Settings
 
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 _worker_embedder: BaseEmbedding | None = None  # one per worker process
+PARENT_CHECK_SECONDS = 1.0
 
 
-def _start_worker(embedder: str, threads: int) -> None:
+def _start_worker(embedder: str, threads: int, parent: int) -> None:
+    # A worker waits on a pipe it holds both ends of: it would outlive a server that was
+    # killed (or left with os._exit) and keep its output pipes open. So it watches.
+    threading.Thread(target=_exit_without, args=(parent,), daemon=True).start()
     for variable in _THREAD_VARIABLES:
         os.environ[variable] = str(threads)
     from rag.embeddings import make_embedder  # after the thread count is set
 
     global _worker_embedder
     _worker_embedder = make_embedder(embedder)
+
+
+def _exit_without(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _embed(text: str) -> list[float]:
@@ -55,7 +66,7 @@ class PooledQueryEncoder:
             self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(self.embedder, self.threads),
+            initargs=(self.embedder, self.threads, os.getpid()),
         )
 
     def get_query_embedding(self, query: str) -> list[float]:

@@ -3,7 +3,10 @@ vectors and answers as in-process, each worker's thread count set, a dead worker
 
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +16,7 @@ from rag.config import Settings
 from rag.embeddings import make_embedder
 from rag.query_pool import PooledQueryEncoder, make_query_encoder
 
+ROOT = Path(__file__).resolve().parent.parent.parent
 QUESTIONS = ["Wat is een skillspaspoort?", "Hoeveel vakantiedagen krijg ik?", "What is OOM?"]
 
 
@@ -58,3 +62,35 @@ def test_the_setting_picks_the_encoder(fake_settings: Settings) -> None:
     encoder = make_query_encoder(fake_settings.model_copy(update={"embed_workers": 3}))
     assert isinstance(encoder, PooledQueryEncoder) and encoder.workers == 3
     encoder.close()  # never started: no process was spawned
+
+
+SERVER_THAT_DIES = """
+import os, sys
+from rag.query_pool import PooledQueryEncoder
+if __name__ == "__main__":
+    pool = PooledQueryEncoder("hashing", workers=2)
+    print(" ".join(str(pid) for pid in pool.warm_up()), flush=True)
+    os._exit(0)  # no shutdown: as after kill -9
+"""
+
+
+def test_workers_exit_when_the_server_is_gone(tmp_path: Path) -> None:
+    script = tmp_path / "server.py"
+    script.write_text(SERVER_THAT_DIES)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # Had the workers stayed, they would hold the output pipe open and this would time out.
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
+    )
+    workers = [int(pid) for pid in done.stdout.split()]
+    assert done.returncode == 0 and workers
+    assert not any(alive(pid) for pid in workers)
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie nobody reaped has exited)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
