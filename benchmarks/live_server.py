@@ -33,6 +33,7 @@ def free_port() -> int:
 @dataclass
 class Resources:
     rss_mb: float  # server and embedding workers together
+    server_rss_mb: float  # the server process alone
     threads: int  # of the server process
     fds: int  # of the server process
     workers: int  # child processes
@@ -79,9 +80,10 @@ class LiveServer:
     def resources(self) -> Resources:
         pids = [self.process.pid, *self.children()]
         rss = sum(_status(pid).get("VmRSS", 0) for pid in pids) / 1024
-        threads = _status(self.process.pid).get("Threads", 0)
+        server = _status(self.process.pid)
         fds = len(os.listdir(f"/proc/{self.process.pid}/fd"))
-        return Resources(round(rss, 1), threads, fds, len(pids) - 1)
+        own = round(server.get("VmRSS", 0) / 1024, 1)
+        return Resources(round(rss, 1), own, server.get("Threads", 0), fds, len(pids) - 1)
 
     def cpu_seconds(self) -> float:
         """CPU time used so far by the server and its current embedding workers."""

@@ -179,7 +179,7 @@ def soak(server: LiveServer, args: argparse.Namespace) -> dict[str, object]:
 
 def summary(state: Soak, args: argparse.Namespace) -> dict[str, object]:
     samples = state.samples
-    keys = ("rss_mb", "threads", "fds", "workers")
+    keys = ("rss_mb", "server_rss_mb", "threads", "fds", "workers")
     return {
         "seconds": args.seconds,
         "clients": args.clients,
