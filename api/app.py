@@ -8,6 +8,7 @@ apply_offline_env()
 
 from fastapi import FastAPI  # noqa: E402 - the offline environment must be set first
 
+from api.ask_queue import AskQueue  # noqa: E402
 from api.docs import install_docs  # noqa: E402
 from api.errors import install_error_handlers  # noqa: E402
 from api.middleware import install_middleware  # noqa: E402
@@ -25,7 +26,9 @@ Writes (`POST`/`DELETE /api/documents`) and the feedback export need the API key
 loopback (this machine). With `SECTORWIJZER_READ_KEY` set, asking and listing need the read
 key (or the API key) too. Requests that change something, sent by a web page of another site,
 are refused (403). Bodies are bounded (413): questions with history 128 KB, feedback 256 KB,
-uploads 50 MB (settings `SECTORWIJZER_MAX_*`). Error bodies are `{"error", "message",
+uploads 50 MB (settings `SECTORWIJZER_MAX_*`). Questions are limited per client (429 with
+`Retry-After`, `SECTORWIJZER_RATE_LIMIT_*`) and at most `SECTORWIJZER_MAX_QUEUE` are answered or
+waiting at once (503 with `Retry-After` past it). Error bodies are `{"error", "message",
 "detail"}`; messages are Dutch unless the request prefers English (`Accept-Language: en`).
 """
 
@@ -49,6 +52,7 @@ def create_app(
         telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
     )
     app.state.service = service
+    app.state.ask_queue = AskQueue(service.settings)
     install_error_handlers(app)
     install_middleware(app)
     install_docs(app)

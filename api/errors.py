@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.ask_queue import QueueFullError
 from api.messages import describe, language_of, text
 from rag import prompts
 from rag.errors import (
@@ -81,6 +82,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AccessDeniedError, _access)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
+    app.add_exception_handler(QueueFullError, _queue_full)  # type: ignore[arg-type]
 
 
 def language_in(scope: Scope) -> str:
@@ -110,6 +112,12 @@ def access_response(exc: AccessDeniedError, language: str) -> JSONResponse:
 
 async def _access(request: Request, exc: AccessDeniedError) -> JSONResponse:
     return access_response(exc, _language(request))
+
+
+async def _queue_full(request: Request, exc: QueueFullError) -> JSONResponse:
+    seconds = exc.retry_after
+    body = error_body("server_busy", text("server_busy", _language(request), seconds=seconds))
+    return JSONResponse(body, status_code=503, headers={"Retry-After": str(seconds)})
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

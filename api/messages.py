@@ -107,6 +107,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Het verzoek kan niet worden gelezen: de opbouw ervan is ongeldig.",
         "en": "The request cannot be read: it is malformed.",
     },
+    "server_busy": {
+        "nl": "Sectorwijzer beantwoordt nu te veel vragen tegelijk. Probeer het over "
+        "{seconds} seconden opnieuw.",
+        "en": "Sectorwijzer is answering too many questions at once. Try again in "
+        "{seconds} seconds.",
+    },
+    "rate_limited": {
+        "nl": "Je stelt te veel vragen kort na elkaar. Probeer het over {seconds} seconden "
+        "opnieuw.",
+        "en": "You are asking too many questions in a short time. Try again in {seconds} seconds.",
+    },
     "bad_text": {
         "nl": "Het verzoek is ongeldig: de tekst bevat ongeldige tekens (een losse "
         "UTF-16-surrogaat).",

@@ -2,7 +2,8 @@
 
 From the outside in: security headers on every response; the last-resort 500; CORS (closed
 unless `SECTORWIJZER_ALLOWED_ORIGINS` lists origins); 404/405 for requests no route takes;
-access (keys, loopback, origin) before any body is read; body size limits while it streams.
+access (keys, loopback, origin) before any body is read; the per-client rate limit of
+questions; body size limits while it streams.
 """
 
 from fastapi import FastAPI
@@ -12,6 +13,7 @@ from api.access import API_KEY_HEADER, AccessGuard, allowed_origins
 from api.errors import CatchAllMiddleware
 from api.headers import SecurityHeaders
 from api.limits import BodyLimit
+from api.rate_limit import RateLimit
 from api.routing import RouteGuard
 from rag.config import Settings
 
@@ -24,6 +26,7 @@ def install_middleware(app: FastAPI) -> None:
         return settings
 
     app.add_middleware(BodyLimit, settings_of=settings_of)
+    app.add_middleware(RateLimit, settings_of=settings_of)
     app.add_middleware(AccessGuard, settings_of=settings_of)
     app.add_middleware(RouteGuard, router=app.router)
     # Gradio's own CORS handling (which echoes any localhost origin with credentials) steps

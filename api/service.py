@@ -1,7 +1,9 @@
 """`Service`: the one `Assistant` of a running server, shared by the HTTP API and the UI.
 
 It adds only what a long-running, multi-threaded process needs around the core: questions
-are answered one at a time (they take well under a second); an upload, removal or ingest
+are answered concurrently (they only read the live generation, which never changes once
+published; with `embed_workers` set their embeddings are computed in worker processes, see
+`rag.query_pool`); an upload, removal or ingest
 builds the new index generation while questions are still answered from the old one, and
 only the switch to the new generation waits for the questions in flight and runs alone; a
 waiting switch goes before new questions (writer preference). On start the uploads folder is
@@ -26,6 +28,7 @@ from rag.feedback import FeedbackStore
 from rag.models import Answer, Filters, Turn
 from rag.positions import Comparison
 from rag.progress import BuildProgress
+from rag.query_pool import make_query_encoder
 
 log = logging.getLogger("sectorwijzer.api")
 BUILDING = "the documents are still being indexed"
@@ -75,12 +78,12 @@ class Service:
 
     def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
         self.settings = settings
-        self.assistant = assistant or Assistant(settings)
+        self.query_encoder = None if assistant else make_query_encoder(settings)
+        self.assistant = assistant or Assistant(settings, query_encoder=self.query_encoder)
         self.feedback = FeedbackStore(settings.data_dir)
         self.build_error: str | None = None
         self.progress = BuildProgress()  # of the background build (see `build_progress`)
         self._lock = ReadWriteLock()
-        self._asking = threading.Lock()
         self._builder: threading.Thread | None = None
         self.reconciler: threading.Thread | None = None
 
@@ -126,14 +129,19 @@ class Service:
     def ask(
         self, question: str, history: list[Turn] | None = None, filters: Filters | None = None
     ) -> Answer:
-        """Answer a question (see `Assistant.ask`); one at a time, as the embedder is shared."""
-        with self._reading(), self._asking:
+        """Answer a question (see `Assistant.ask`); many may run at once."""
+        with self._reading():
             return self.assistant.ask(question, history, filters)
 
     def compare(self, topic: str, filters: Filters | None = None) -> Comparison:
-        """Compare the documents on a topic (see `Assistant.compare`); one request at a time."""
-        with self._reading(), self._asking:
+        """Compare the documents on a topic (see `Assistant.compare`); many may run at once."""
+        with self._reading():
             return self.assistant.compare(topic, filters)
+
+    def close(self) -> None:
+        """Stop the embedding worker processes, if any."""
+        if self.query_encoder is not None:
+            self.query_encoder.close()
 
     def documents(self) -> list[dict[str, Any]]:
         """Loaded documents, sorted by title."""

@@ -30,7 +30,7 @@ from rag.models import Answer, Filters, Turn
 from rag.positions import Comparison
 from rag.progress import BuildProgress
 from rag.query import focus, retrieval_text
-from rag.query_cache import QueryEmbeddings
+from rag.query_cache import QueryEmbeddings, QueryEncoder
 from rag.retrieve import Hit, Query, allowed_documents, make_retriever, needs_embedding
 from rag.store import DataDir
 from rag.topics import own_words, related_stems, search_text, topic_language
@@ -40,7 +40,14 @@ from rag.writer import Exclusive, LiveIndex, Writer
 class Assistant:
     """Answers questions from the index in the settings' data directory."""
 
-    def __init__(self, settings: Settings, embedder: BaseEmbedding | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: BaseEmbedding | None = None,
+        query_encoder: QueryEncoder | None = None,
+    ) -> None:
+        """`query_encoder` embeds questions (a server passes its worker processes); by
+        default the embedder does, in this process."""
         self.settings = settings
         self.embedder = embedder or make_embedder(settings.embedder)
         self.retriever = make_retriever(settings.retriever, settings.rrf_k)
@@ -50,7 +57,7 @@ class Assistant:
         self._data = DataDir(settings.data_dir)
         self._live = LiveIndex(self._data)
         self._writer = Writer(settings, self.embedder, self._live)
-        self._queries = QueryEmbeddings(self.embedder)
+        self._queries = QueryEmbeddings(query_encoder or self.embedder)
 
     @property
     def backend(self) -> str:

@@ -1,7 +1,7 @@
 """Keyword index: BM25 (bm25s) over Dutch-stemmed tokens without stopwords."""
 
 import re
-from functools import lru_cache
+import threading
 from pathlib import Path
 
 import bm25s
@@ -35,9 +35,15 @@ _QUESTION_WORDS = {
 _STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | _QUESTION_WORDS
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("dutch")
+    # One per thread: PyStemmer's stemmers are not thread-safe, and questions run concurrently.
+    stemmer: Stemmer.Stemmer | None = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer("dutch")
+    return stemmer
 
 
 def tokenize(text: str) -> list[str]:

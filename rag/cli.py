@@ -77,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web API and chat UI", parents=parents)
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--embed-workers",
+        type=int,
+        help="processes that embed questions (SECTORWIJZER_EMBED_WORKERS; 0: in the server)",
+    )
     serve.set_defaults(func=_delegate("api.server", "serve_command"))
     check = sub.add_parser(
         "check", help="verify the index files against their checksums", parents=parents

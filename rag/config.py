@@ -62,6 +62,14 @@ class Settings(BaseSettings):
     # A second writer (upload, removal, ingest; in this or another process) waits this long for
     # the first one, then gives up with a clear message.
     writer_wait_seconds: float = Field(default=120.0, ge=0)
+    # Load (server only). Processes that embed questions, each with cores / processes threads;
+    # None lets `serve` take one per core (at most 4), 0 embeds in the server process.
+    embed_workers: int | None = Field(default=None, ge=0, le=32)
+    ask_threads: int = Field(default=4, ge=1, le=64)  # questions answered at the same time
+    max_queue: int = Field(default=32, ge=1)  # questions answered or waiting; past it 503
+    # Per client address on /api/ask: a steady rate and a burst (0 per minute: no limit).
+    rate_limit_per_minute: int = Field(default=120, ge=0)
+    rate_limit_burst: int = Field(default=30, ge=1)
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -2,9 +2,15 @@
 
 import threading
 from collections import OrderedDict
+from typing import Protocol
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
+
+
+class QueryEncoder(Protocol):
+    """Whatever computes a question's vector: an embedder, or a pool of worker processes."""
+
+    def get_query_embedding(self, query: str) -> list[float]: ...
 
 
 class QueryEmbeddings:
@@ -13,7 +19,7 @@ class QueryEmbeddings:
     Case is kept: the model embeds "Cao" and "cao" differently, and an answer must not depend
     on which spelling was asked first."""
 
-    def __init__(self, embedder: BaseEmbedding, size: int = 512) -> None:
+    def __init__(self, embedder: QueryEncoder, size: int = 512) -> None:
         self.embedder, self.size = embedder, size
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()

@@ -8,6 +8,7 @@ index is closed right after it, so nothing (files, threads, memory) leaks per in
 """
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
@@ -43,6 +44,7 @@ class LiveIndex:
     def __init__(self, data: DataDir) -> None:
         self._data = data
         self._index: Index | None = None
+        self._opening = threading.Lock()  # questions run concurrently: open a generation once
 
     def get(self) -> Index:
         """The live index, reopened when an ingest (here or in another process) published a
@@ -51,10 +53,14 @@ class LiveIndex:
         if current is None:
             raise IndexNotReadyError(prompts.render("no_index", "en"))
         index = self._index
-        if index is None or index.path != current:
-            index = open_index(current)
-            self._index = index
-        return index
+        if index is not None and index.path == current:
+            return index
+        with self._opening:
+            index = self._index
+            if index is None or index.path != current:
+                index = open_index(current)
+                self._index = index
+            return index
 
     def replace(self, fresh: Index) -> Index | None:
         """Make `fresh` the live index; returns the one it replaces."""

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from api.access import require_read
+from api.ask_queue import AskQueue
 from api.routes import service_of
 from api.schemas import AskRequest, ErrorBody
 from api.streaming import answer_events
@@ -17,18 +18,22 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorBody, "description": "Sent by a page of another site"},
     413: {"model": ErrorBody, "description": "Too many or too long history turns, or body"},
     422: {"model": ErrorBody, "description": "Empty, blank, too long or malformed question"},
-    503: {"model": ErrorBody, "description": "No index yet, or still building (`Retry-After`)"},
+    429: {"model": ErrorBody, "description": "Too many questions from this client (Retry-After)"},
+    503: {
+        "model": ErrorBody,
+        "description": "No index yet, still building, or too many questions queued (Retry-After)",
+    },
 }
 
 
 @router.post("/ask", response_model=Answer, responses=ERRORS)
-def ask(body: AskRequest, request: Request) -> Answer:
+async def ask(body: AskRequest, request: Request) -> Answer:
     """Answer a question from the loaded documents, with citations.
 
     `answerable` is false when the documents hold no answer; `retrieved` lists the passages
     that were considered, best first.
     """
-    return service_of(request).ask(body.question, list[Turn](body.history), body.filters)
+    return await _answer(body, request)
 
 
 @router.post(
@@ -42,15 +47,22 @@ def ask(body: AskRequest, request: Request) -> Answer:
         **ERRORS,
     },
 )
-def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
+async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
     """The same answer as server-sent events, so a client can show the text as it comes.
 
     A question that cannot be answered at all (empty, too long, no index) gets a JSON error
     response instead of a stream.
     """
-    answer = service_of(request).ask(body.question, list[Turn](body.history), body.filters)
+    answer = await _answer(body, request)
     return StreamingResponse(
         answer_events(answer),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+async def _answer(body: AskRequest, request: Request) -> Answer:
+    """The answer, computed in a question thread behind the bounded queue (`api.ask_queue`)."""
+    queue: AskQueue = request.app.state.ask_queue
+    service = service_of(request)
+    return await queue.run(service.ask, body.question, list[Turn](body.history), body.filters)

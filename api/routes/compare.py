@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from api.access import require_read
+from api.ask_queue import AskQueue
 from api.routes import service_of
 from api.routes.ask import ERRORS
 from api.schemas import CompareRequest
@@ -24,14 +25,16 @@ EXPORTS: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/compare", response_model=Comparison, responses=EXPORTS)
-def compare(
+async def compare(
     body: CompareRequest,
     request: Request,
     format: Literal["json", "markdown", "csv"] = Query("json"),  # noqa: A002 - the API's word
 ) -> Comparison | Response:
     """Per document (newest first) the verbatim units that state a position on `topic`, with
     their citations, and the loaded documents that say nothing on it (`silent`)."""
-    comparison = service_of(request).compare(body.topic, body.filters)
+    # Behind the same bounded queue and thread set as questions (`api.ask_queue`).
+    queue: AskQueue = request.app.state.ask_queue
+    comparison = await queue.run(service_of(request).compare, body.topic, body.filters)
     if format == "json":
         return comparison
     return Response(

@@ -57,6 +57,7 @@ def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
         refusal_threshold=0.0,
         answer_threshold=0.0,
         api_key=KEY,
+        rate_limit_per_minute=0,  # one client sends hundreds of questions (see test_rate_limit)
     )
     service = Service(settings)
     service.assistant.ingest()
