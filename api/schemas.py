@@ -140,6 +140,7 @@ class Readiness(BaseModel):
     generation: str = ""
     backend: str = ""
     message: str = ""
+    llm: dict[str, Any] | None = None  # the LLM generator's server: {"status": "ok", ...}
 
 
 class ErrorBody(BaseModel):

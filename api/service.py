@@ -10,6 +10,7 @@ reconciled with the index and a missing or damaged index is (re)built in the bac
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -26,6 +27,7 @@ from rag.feedback import FeedbackStore
 from rag.models import Answer, Filters, Turn
 
 log = logging.getLogger("sectorwijzer.api")
+_LLM_PROBE_SECONDS = 10.0
 
 
 class ReadWriteLock:
@@ -79,6 +81,7 @@ class Service:
         self._asking = threading.Lock()
         self._builder: threading.Thread | None = None
         self.reconciler: threading.Thread | None = None
+        self._llm_state: tuple[float, dict[str, Any]] | None = None
 
     @property
     def building(self) -> bool:
@@ -126,6 +129,31 @@ class Service:
         with self._reading(), self._asking:
             return self.assistant.ask(question, history, filters)
 
+    def ask_stream(
+        self, question: str, history: list[Turn] | None = None, filters: Filters | None = None
+    ) -> Iterator[str | Answer]:
+        """`Assistant.ask_stream` under the same locks as `ask`. Bad input raises here, before
+        any event; the locks are taken again while the stream runs, so a stream that is never
+        read holds nothing."""
+        with self._reading(), self._asking:
+            events = self.assistant.ask_stream(question, history, filters)
+        return self._locked(events)
+
+    def _locked(self, events: Iterator[str | Answer]) -> Iterator[str | Answer]:
+        with self._reading(), self._asking:
+            yield from events
+
+    def llm_state(self) -> dict[str, Any] | None:
+        """The language model's state for /readyz (None without one), probed at most every
+        `_LLM_PROBE_SECONDS`; the probe is bounded by a short timeout, so it never hangs."""
+        llm = self.assistant.llm
+        if llm is None:
+            return None
+        now = time.monotonic()
+        if self._llm_state is None or now - self._llm_state[0] > _LLM_PROBE_SECONDS:
+            self._llm_state = (now, llm.state())
+        return self._llm_state[1]
+
     def documents(self) -> list[dict[str, Any]]:
         """Loaded documents, sorted by title."""
         with self._reading():
@@ -165,6 +193,7 @@ class Service:
             "chunks": len(index.chunks),
             "generation": index.path.name,
             "backend": self.assistant.backend,
+            "llm": self.llm_state(),
         }
 
     @contextmanager

@@ -8,7 +8,7 @@ from fastapi.responses import StreamingResponse
 from api.access import require_read
 from api.routes import service_of
 from api.schemas import AskRequest, ErrorBody
-from api.streaming import answer_events
+from api.streaming import stream_events
 from rag.models import Answer, Turn
 
 router = APIRouter(prefix="/api", tags=["vragen"], dependencies=[Depends(require_read)])
@@ -37,7 +37,8 @@ def ask(body: AskRequest, request: Request) -> Answer:
     responses={
         200: {
             "content": {"text/event-stream": {}},
-            "description": "`token` events, then `answer` (the full answer), then `done`",
+            "description": "`token` events (or, with an LLM, `draft` events), then `answer` "
+            "(the full, verified answer), then `done`",
         },
         **ERRORS,
     },
@@ -48,9 +49,9 @@ def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
     A question that cannot be answered at all (empty, too long, no index) gets a JSON error
     response instead of a stream.
     """
-    answer = service_of(request).ask(body.question, list[Turn](body.history), body.filters)
+    events = service_of(request).ask_stream(body.question, list[Turn](body.history), body.filters)
     return StreamingResponse(
-        answer_events(answer),
+        stream_events(events),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

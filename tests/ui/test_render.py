@@ -139,3 +139,18 @@ def test_markup_in_a_question_or_a_document_is_shown_never_run() -> None:
     for output in rendered:
         assert "<script" not in output and "<img" not in output
     assert "&lt;script&gt;" in rendered[0] and "[[1]](#bron-0-1)" in rendered[1]
+
+
+def test_verification_note_opens_the_removed_sentences_escaped() -> None:
+    from ui.render import verification_html
+
+    assert verification_html(None) == ""
+    assert verification_html({"note": "", "removed": [], "kept": ["a"], "fallback": False}) == ""
+    note = "1 zinnen verwijderd: niet gesteund door de bronnen."
+    shown = verification_html(
+        {"note": note, "removed": [{"sentence": "<b>x</b> [9]", "reason": "unknown_source"}]}
+    )
+    assert f"<summary><small>{note}</small></summary>" in shown
+    assert "&lt;b&gt;x&lt;/b&gt; [9] <i>(noemt een bron die er niet is)</i>" in shown
+    fallback = verification_html({"note": "Het taalmodel is niet bereikbaar", "removed": []})
+    assert "<details" not in fallback and "niet bereikbaar" in fallback
