@@ -83,3 +83,24 @@ def test_global_options_also_work_after_the_subcommand(
     args = ["ingest", *_base(fake_settings)]
     assert main(args) == 0
     assert (fake_settings.data_dir / "CURRENT").exists()
+
+
+def test_text_output_lists_the_removed_sentences() -> None:
+    from rag.cli import format_answer
+    from rag.models import Answer, RemovedSentence, Verification
+
+    note = "1 zinnen verwijderd: niet gesteund door de bronnen."
+    removed = [RemovedSentence(sentence="Philips groeit [2].", reason="name")]
+    answer = Answer(
+        answer="De sector groeit [1].",
+        answerable=True,
+        language="nl",
+        citations=[],
+        retrieved=[],
+        timings_ms={},
+        backend="llm+hybrid+x",
+        verification=Verification(kept=["De sector groeit [1]."], removed=removed, note=note),
+    )
+    lines = format_answer(answer).splitlines()
+    assert lines[-2:] == [note, "  - Philips groeit [2]. (name)"]
+    assert format_answer(answer.model_copy(update={"verification": None})).endswith("[1].")
