@@ -58,7 +58,8 @@ class LLMGenerator:
         self, request: GenerationRequest, draft: str, sources: list[Citation], quoted: Generated
     ) -> Generated:
         """The draft after the citation check, or the quoted answer when too little survives."""
-        numbered = {c.n: c.quote for c in sources}
+        # The header counts as source text: "volgens FME (2022)" is what the model was shown.
+        numbered = {c.n: f"{_header(c)}\n{c.quote}" for c in sources}
         checked = self.verifier.check(draft, numbered, request.language)
         if checked.verification.fallback:
             return fallback(quoted, checked.verification)
@@ -93,8 +94,10 @@ def evidence(request: GenerationRequest, quoted: Generated, ranked: list[Scored]
         if not key or key in seen or any(key in s or s in key for s in seen):
             continue
         seen.add(key)
-        quote = key[:_MAX_SOURCE_CHARS]
-        chosen.append(citation.model_copy(update={"n": len(chosen) + 1, "quote": quote}))
+        # The quote stays a substring of its passage unless an instruction had to go.
+        quote = text if key == " ".join(text.split()) else key
+        update = {"n": len(chosen) + 1, "quote": quote[:_MAX_SOURCE_CHARS]}
+        chosen.append(citation.model_copy(update=update))
         if len(chosen) == _MAX_SOURCES:
             break
     return chosen
@@ -110,6 +113,10 @@ def messages(request: GenerationRequest, sources: list[Citation]) -> list[Messag
         {"role": "system", "content": prompts.render("llm_system", language, refusal=refusal)},
         {"role": "user", "content": user},
     ]
+
+
+def _header(citation: Citation) -> str:
+    return " ".join([citation.title, *citation.organisations, str(citation.year or "")])
 
 
 def source_text(citation: Citation, language: str) -> str:

@@ -168,3 +168,14 @@ def test_a_slow_real_server_times_out_into_the_fallback(
     assert answer.verification and answer.verification.fallback
     # Not a speed target: the server would answer after 30 s, the client gave up long before.
     assert "(timeout)" in answer.verification.note and answer.timings_ms["answer"] < 20_000
+
+
+def test_the_source_header_backs_names_and_years(settings: Settings) -> None:
+    def script(sources: dict[int, str], prompt: str) -> str:
+        header = prompt.split("[1] ", 1)[1].split("\n", 1)[0]  # "Title (Org, 2022, ...)"
+        year = next(w for w in header.replace(",", " ").replace(")", " ").split() if w.isdigit())
+        return f"{first_sentence(sources[1])} [1] Dit staat in de uitgave van {year} [1]."
+
+    answer, _ = ask(settings, script)
+    assert answer.verification and answer.verification.removed == []
+    assert all(c.quote in c.text for c in answer.citations)
