@@ -31,8 +31,8 @@ class Settings(BaseSettings):
     llm_url: str = "http://127.0.0.1:8080/v1"
     llm_model: str = "local"
     llm_api_key: str | None = None
-    llm_timeout: float = Field(default=60.0, gt=0)
-    llm_max_tokens: int = Field(default=400, ge=16)
+    llm_timeout: float = Field(default=120.0, gt=0)  # the whole answer, on a CPU too
+    llm_max_tokens: int = Field(default=300, ge=16)
     llm_temperature: float = Field(default=0.0, ge=0, le=2)
     # Verification: keep failing sentences marked as unverified instead of removing them, and
     # fall back to the extractive answer when fewer sentences than this survive.

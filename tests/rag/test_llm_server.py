@@ -98,7 +98,7 @@ def test_a_server_killed_mid_answer_falls_back(
 ) -> None:
     doomed = start_server(tmp_path / "doomed.log")  # its own server: this one is killed
     try:
-        events = llm_assistant(real_assistant, doomed.url, timeout=30).ask_stream(QUESTION)
+        events = llm_assistant(real_assistant, doomed.url).ask_stream(QUESTION)
         first = next(events)
         assert isinstance(first, str)  # the model has started writing
         threading.Thread(target=doomed.stop).start()
