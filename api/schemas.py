@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.errors import BAD_TEXT
 from rag.feedback import Rating
-from rag.models import Answer, Citation, Filters, Turn
+from rag.models import Answer, Citation, Filters, RemovedSentence, Turn, Verification
 
 EXAMPLE_QUESTION = "Wat is een skillspaspoort en waarom willen ze dat invoeren?"
 MAX_FEEDBACK_QUESTION_CHARS = 4_000
@@ -117,6 +117,23 @@ class FeedbackCitation(Citation):
     model_config = ConfigDict(strict=True)
 
 
+class FeedbackRemovedSentence(RemovedSentence):
+    """A sentence the citation check removed from the rated answer (types checked strictly)."""
+
+    model_config = ConfigDict(strict=True)
+
+
+class FeedbackVerification(Verification):
+    """The rated answer's citation check, as the API returned it (strict, bounded)."""
+
+    model_config = ConfigDict(strict=True)
+
+    kept: list[str] = Field(default_factory=list, max_length=MAX_FEEDBACK_CITATIONS)
+    removed: list[FeedbackRemovedSentence] = Field(  # type: ignore[assignment]
+        default_factory=list, max_length=MAX_FEEDBACK_CITATIONS
+    )
+
+
 class FeedbackAnswer(Answer):
     """The rated answer as the API returned it, within bounds (a record is stored as is)."""
 
@@ -126,6 +143,7 @@ class FeedbackAnswer(Answer):
     # Narrower than `Answer`'s lists (strict citations), which mypy's invariance rejects.
     citations: list[FeedbackCitation] = Field(max_length=MAX_FEEDBACK_CITATIONS)  # type: ignore[assignment]
     retrieved: list[FeedbackCitation] = Field(max_length=MAX_FEEDBACK_CITATIONS)  # type: ignore[assignment]
+    verification: FeedbackVerification | None = None  # type: ignore[assignment]
 
 
 class FeedbackIn(CleanText):
@@ -166,6 +184,7 @@ class Readiness(BaseModel):
     backend: str = ""
     message: str = ""
     progress: BuildProgressBody | None = None
+    llm: dict[str, Any] | None = None  # the LLM generator's server: {"status": "ok", ...}
 
 
 class ErrorBody(BaseModel):

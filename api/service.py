@@ -12,6 +12,7 @@ reconciled with the index and a missing or damaged index is (re)built in the bac
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -32,6 +33,7 @@ from rag.query_pool import make_query_encoder
 
 log = logging.getLogger("sectorwijzer.api")
 BUILDING = "the documents are still being indexed"
+_LLM_PROBE_SECONDS = 10.0
 
 
 class ReadWriteLock:
@@ -86,6 +88,7 @@ class Service:
         self._lock = ReadWriteLock()
         self._builder: threading.Thread | None = None
         self.reconciler: threading.Thread | None = None
+        self._llm_state: tuple[float, dict[str, Any]] | None = None
 
     @property
     def building(self) -> bool:
@@ -143,6 +146,31 @@ class Service:
         if self.query_encoder is not None:
             self.query_encoder.close()
 
+    def ask_stream(
+        self, question: str, history: list[Turn] | None = None, filters: Filters | None = None
+    ) -> Iterator[str | Answer]:
+        """`Assistant.ask_stream` under the same read lock as `ask`. Bad input raises here,
+        before any event; the lock is taken again while the stream runs, so a stream that is
+        never read holds nothing."""
+        with self._reading():
+            events = self.assistant.ask_stream(question, history, filters)
+        return self._locked(events)
+
+    def _locked(self, events: Iterator[str | Answer]) -> Iterator[str | Answer]:
+        with self._reading():
+            yield from events
+
+    def llm_state(self) -> dict[str, Any] | None:
+        """The language model's state for /readyz (None without one), probed at most every
+        `_LLM_PROBE_SECONDS`; the probe is bounded by a short timeout, so it never hangs."""
+        llm = self.assistant.llm
+        if llm is None:
+            return None
+        now = time.monotonic()
+        if self._llm_state is None or now - self._llm_state[0] > _LLM_PROBE_SECONDS:
+            self._llm_state = (now, llm.state())
+        return self._llm_state[1]
+
     def documents(self) -> list[dict[str, Any]]:
         """Loaded documents, sorted by title."""
         with self._reading():
@@ -186,6 +214,7 @@ class Service:
             "chunks": len(index.chunks),
             "generation": index.path.name,
             "backend": self.assistant.backend,
+            "llm": self.llm_state(),
         }
 
     @contextmanager

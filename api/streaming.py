@@ -12,6 +12,16 @@ Wire format (``text/event-stream``)::
     data: {}
 
 Joining the `text` of all `token` events gives exactly `answer.answer`.
+
+With the LLM generator the model's draft comes first as `draft` events (``{"text": piece}``,
+shown while it is written and then replaced); the `answer` event carries the verified answer
+(its `verification` says what was removed) and no `token` events are sent::
+
+    event: draft
+    data: {"text": "De Metalektro"}
+    ...
+    event: answer
+    data: {...the verified Answer...}
 """
 
 import json
@@ -41,6 +51,20 @@ def answer_events(answer: Answer) -> Iterator[str]:
         yield sse("token", {"text": piece})
     yield sse("answer", answer.model_dump(mode="json"))
     yield sse("done", {})
+
+
+def stream_events(events: Iterator[str | Answer]) -> Iterator[str]:
+    """The events for `Assistant.ask_stream`: draft pieces (if any), then the answer."""
+    drafted = False
+    for event in events:
+        if isinstance(event, str):
+            drafted = True
+            yield sse("draft", {"text": event})
+        elif drafted:
+            yield sse("answer", event.model_dump(mode="json"))
+            yield sse("done", {})
+        else:
+            yield from answer_events(event)
 
 
 def parse_events(body: str) -> list[tuple[str, object]]:

@@ -12,6 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from evals import verification_stats
 from evals.metrics import STAGES
 from evals.plots import GROUP_METRICS, write_plots
 
@@ -101,6 +102,7 @@ def markdown_report(results: dict[str, Any], context: dict[str, Any] | None = No
     lines = ["# Sectorwijzer evaluation", "", _context_line(results, context), ""]
     lines += [markdown_table(results), "![metrics](metrics.png)", "![latency](latency.png)", ""]
     lines += _meanings()
+    lines += verification_stats.markdown(results)
     lines += ["## Per question type", "", "![types](types.png)", ""]
     for name, result in results.items():
         lines += [f"### {name}", "", *_group_table_md(result["by_type"], "type")]

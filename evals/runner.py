@@ -5,6 +5,7 @@ Configurations: the retrievers of `rag.retrieve` (`hybrid`, `dense`, `bm25`) beh
 embedder instance, so the model loads once per run::
 
     sectorwijzer eval --compare bm25,dense,hybrid,naive [--limit N] [--output DIR]
+    sectorwijzer eval --compare extractive,llm   # generators side by side (an LLM server runs)
 """
 
 import argparse
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from tqdm import tqdm
 
+from evals import verification_stats
 from evals.baseline import NaiveBaseline
 from evals.metrics import STAGES, aggregate, breakdown, score_item
 from evals.report import markdown_table, write_report
@@ -34,7 +36,9 @@ from rag.retrieve import RETRIEVERS
 NAIVE = "naive"
 SENTENCES = "sentences"  # the first extractive generator (bare sentences), hybrid retrieval
 LODO = "lodo"  # the default, its ranker retrained without the document of each question
-CONFIGS = (*RETRIEVERS, SENTENCES, NAIVE, LODO)
+# Generators behind hybrid retrieval: `llm` needs SECTORWIJZER_LLM_URL (and _LLM_MODEL).
+GENERATOR_CONFIGS = ("extractive", "llm")
+CONFIGS = (*RETRIEVERS, SENTENCES, *GENERATOR_CONFIGS, NAIVE, LODO)
 SPLITS = ("test", "dev", "all")
 
 
@@ -65,8 +69,8 @@ def make_system(config: str, settings: Settings, embedder: BaseEmbedding) -> Sys
     """The Assistant with retriever `config`, or the naive baseline."""
     if config == NAIVE:
         return NaiveBaseline(settings, embedder)
-    if config == SENTENCES:
-        update = {"retriever": "hybrid", "generator": SENTENCES}
+    if config == SENTENCES or config in GENERATOR_CONFIGS:
+        update = {"retriever": "hybrid", "generator": config}
     else:
         update = {"retriever": config}
     assistant = Assistant(settings.model_copy(update=update), embedder)
@@ -97,6 +101,7 @@ def run_config(
             cited=_passages(answer.citations),
             retrieved=_passages(answer.retrieved[:3]),
             gold_quotes=[g["quote"] for g in item.get("gold", [])],
+            **verification_stats.row_fields(answer),
         )
         rows.append(row)
     return rows
@@ -123,6 +128,7 @@ def summarise(rows: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
         "by_type": breakdown(rows, "type"),
         "by_persona": breakdown(rows, "persona"),
         "seconds": seconds,
+        "verification": verification_stats.summary(rows),
         "rows": rows,
     }
 

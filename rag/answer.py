@@ -8,7 +8,7 @@ answerability decision are learned (`rag.ranker`), never tuned on the evaluation
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from rag.errors import ConfigurationError
 from rag.features import Candidate, Evidence, candidates, unit_matrix
 from rag.index import Index
 from rag.kinds import has_number
-from rag.models import Citation
+from rag.models import Citation, Verification
 from rag.ranker import RankerModel, load_model
 from rag.retrieve import Hit
 
@@ -46,9 +46,14 @@ class GenerationRequest:
 
 @dataclass
 class Generated:
+    """An answer; `verification` and `backend` are set by the LLM generator only (`backend`:
+    the generator that really answered, when it is not the configured one)."""
+
     answer: str
     answerable: bool
     citations: list[Citation] = field(default_factory=list)
+    verification: Verification | None = None
+    backend: str = ""
 
 
 class Generator(Protocol):
@@ -91,8 +96,12 @@ class UnitGenerator:
         return self._model
 
     def generate(self, request: GenerationRequest) -> Generated:
+        return self.decide(request)[0]
+
+    def decide(self, request: GenerationRequest) -> tuple[Generated, list[Scored]]:
+        """The quoted answer or the refusal, and the ranked units (none when refused)."""
         if request.entitlement:
-            return Generated(refusal_text(request), False, [])
+            return Generated(refusal_text(request), False, []), []
         ranked, answerable = self.rank(request)
         threshold = self.model.threshold if self._threshold is None else self._threshold
         if ranked and answerable < threshold and request.cao_text:
@@ -101,10 +110,10 @@ class UnitGenerator:
             ranked = cao_evidence(request, ranked)  # a cao article that holds the key term
             answerable = threshold if ranked else answerable
         if not ranked or answerable < threshold:
-            return Generated(refusal_text(request), False, [])
+            return Generated(refusal_text(request), False, []), []
         from rag.compose import compose  # the shapes depend on this module's types
 
-        return compose(request, ranked, self.model.selection)
+        return compose(request, ranked, self.model.selection), ranked
 
     def rank(self, request: GenerationRequest) -> tuple[list[Scored], float]:
         """Units best first with their probabilities, and p(answerable) of the question."""
@@ -177,23 +186,38 @@ def refusal_text(request: GenerationRequest) -> str:
     return text
 
 
-def _legacy() -> Generator:
+def _legacy(path: Path | None, threshold: float | None, llm: "LLMParts | None") -> Generator:
     from rag.legacy_answer import SentenceGenerator
 
     return SentenceGenerator()
 
 
-GENERATORS: dict[str, Callable[[Path | None, float | None], Generator]] = {
-    "extractive": lambda path, threshold: UnitGenerator(path=path, threshold=threshold),
-    "sentences": lambda path, threshold: _legacy(),
+def _llm(path: Path | None, threshold: float | None, llm: "LLMParts | None") -> Generator:
+    from rag.llm_answer import LLMGenerator  # it builds on this module's generator
+
+    if llm is None:
+        raise ConfigurationError("the llm generator needs a chat client and a verifier")
+    return LLMGenerator(UnitGenerator(path=path, threshold=threshold), *llm)
+
+
+# The LLM generator's chat client and verifier (`rag.llm_client`, `rag.verify`).
+LLMParts = tuple[Any, Any]
+GENERATORS: dict[str, Callable[[Path | None, float | None, LLMParts | None], Generator]] = {
+    "extractive": lambda path, threshold, llm: UnitGenerator(path=path, threshold=threshold),
+    "sentences": _legacy,
+    "llm": _llm,
 }
 
 
 def make_generator(
-    name: str, model_path: Path | None = None, threshold: float | None = None
+    name: str,
+    model_path: Path | None = None,
+    threshold: float | None = None,
+    llm: LLMParts | None = None,
 ) -> Generator:
-    """The generator registered under `name`: `extractive` (default, units + learned ranker)
-    or `sentences` (the first version, kept for comparison)."""
+    """The generator registered under `name`: `extractive` (default, units + learned ranker),
+    `sentences` (the first version, kept for comparison) or `llm` (an OpenAI-compatible model
+    writes from the extractive generator's evidence, `rag.verify` checks every sentence)."""
     if name not in GENERATORS:
         raise ConfigurationError(f"unknown generator '{name}' (known: {', '.join(GENERATORS)})")
-    return GENERATORS[name](model_path, threshold)
+    return GENERATORS[name](model_path, threshold, llm)

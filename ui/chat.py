@@ -60,7 +60,7 @@ class Chat:
         try:
             settings = self.service.settings
             turns = history(exchanges, settings.max_history_turns, settings.max_turn_chars)
-            answer = self.service.ask(question, turns, filters)
+            events = self.service.ask_stream(question, turns, filters)
         except InvalidQuestionError as exc:
             gr.Warning(exc.message)
             yield render.chat_messages(exchanges), exchanges, gr.skip(), question
@@ -69,7 +69,34 @@ class Chat:
             exchanges.append({"question": question, "error": text.explain(exc, "answering")})
             yield render.chat_messages(exchanges), exchanges, gr.skip(), ""
             return
-        yield from self._stream(messages, exchanges, question, answer)
+        yield from self._events(messages, exchanges, question, events)
+
+    def _events(
+        self,
+        messages: list[render.Message],
+        exchanges: list[render.Exchange],
+        question: str,
+        events: Iterator[str | Answer],
+    ) -> Iterator[ChatUpdate]:
+        """A language model's draft as it is written, then the verified answer in its place."""
+        draft = ""
+        try:
+            for event in events:
+                if isinstance(event, str):
+                    draft += event
+                    reply = {"role": "assistant", "content": render.draft_markdown(draft)}
+                    yield [*messages[:-1], reply], exchanges, gr.skip(), ""
+                elif draft:
+                    exchanges.append(
+                        {"question": question, "answer": event.model_dump(mode="json")}
+                    )
+                    sources = render.sources_html(exchanges)
+                    yield render.chat_messages(exchanges), exchanges, sources, ""
+                else:
+                    yield from self._stream(messages, exchanges, question, event)
+        except Exception as exc:  # shown as a message in the chat, never as a trace
+            exchanges.append({"question": question, "error": text.explain(exc, "answering")})
+            yield render.chat_messages(exchanges), exchanges, gr.skip(), ""
 
     def _stream(
         self,

@@ -34,6 +34,31 @@ def answer_markdown(answer_text: str, k: int, answerable: bool = True) -> str:
     return linked if answerable else f"**{text.NOT_FOUND}.** {linked}"
 
 
+def draft_markdown(draft: str) -> str:
+    """A language model's unverified draft while it is written (replaced when verified)."""
+    return f"_{text.DRAFT}_\n\n{html.escape(draft, quote=False)}"
+
+
+def verification_html(verification: dict[str, Any] | None) -> str:
+    """The check's note under an answer; removed sentences open from it. "" when nothing
+    was removed and there was no fallback (and for extractive answers)."""
+    if not verification or not verification.get("note"):
+        return ""
+    note = html.escape(verification["note"], quote=False)
+    removed = verification.get("removed") or []
+    if not removed:
+        return f"\n\n<small class='sw-verification'>{note}</small>"
+    items = "".join(
+        f"<li>{html.escape(r['sentence'], quote=False)} "
+        f"<i>({html.escape(text.REASONS.get(r['reason'], r['reason']), quote=False)})</i></li>"
+        for r in removed
+    )
+    return (
+        f"\n\n<details class='sw-verification'><summary><small>{note}</small></summary>"
+        f"<ul>{items}</ul></details>"
+    )
+
+
 def chat_messages(exchanges: list[Exchange]) -> list[Message]:
     """Chatbot messages (user, assistant) for every exchange."""
     messages: list[Message] = []
@@ -44,6 +69,7 @@ def chat_messages(exchanges: list[Exchange]) -> list[Message]:
         else:
             answer = exchange["answer"]
             reply = answer_markdown(answer["answer"], k, answer["answerable"])
+            reply += verification_html(answer.get("verification"))
         messages.append({"role": "assistant", "content": reply})
     return messages
 

@@ -61,6 +61,15 @@ SOURCES_TITLE = "### Bronnen"
 SOURCES_EMPTY = "<p class='sw-empty'>Hier verschijnen de bronnen van elk antwoord.</p>"
 SEARCHING = "_Zoeken in de documenten…_"
 NOT_FOUND = "Niet gevonden in de documenten"
+DRAFT = "Concept van het taalmodel, wordt nog gecontroleerd…"
+# Why the citation check removed a sentence (`rag.verify.REASONS`).
+REASONS = {
+    "no_citation": "geen bron genoemd",
+    "unknown_source": "noemt een bron die er niet is",
+    "number": "getal staat niet in de bron",
+    "name": "naam staat niet in de bron",
+    "not_supported": "niet gesteund door de bron",
+}
 NOT_FOUND_HINT = (
     "De geladen documenten geven hier geen antwoord op. Dit zijn de passages die "
     "er het dichtst bij komen, ter controle:"

@@ -9,7 +9,7 @@ from api.access import require_read
 from api.ask_queue import AskQueue
 from api.routes import service_of
 from api.schemas import AskRequest, ErrorBody
-from api.streaming import answer_events
+from api.streaming import stream_events
 from rag.models import Answer, Turn
 
 router = APIRouter(prefix="/api", tags=["vragen"], dependencies=[Depends(require_read)])
@@ -42,7 +42,8 @@ async def ask(body: AskRequest, request: Request) -> Answer:
     responses={
         200: {
             "content": {"text/event-stream": {}},
-            "description": "`token` events, then `answer` (the full answer), then `done`",
+            "description": "`token` events (or, with an LLM, `draft` events), then `answer` "
+            "(the full, verified answer), then `done`",
         },
         **ERRORS,
     },
@@ -53,9 +54,14 @@ async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
     A question that cannot be answered at all (empty, too long, no index) gets a JSON error
     response instead of a stream.
     """
-    answer = await _answer(body, request)
+    # Retrieval (and any bad-input error) runs behind the bounded queue like `ask`; the
+    # answer's events are then produced while the response is read.
+    queue: AskQueue = request.app.state.ask_queue
+    service = service_of(request)
+    history = list[Turn](body.history)
+    events = await queue.run(service.ask_stream, body.question, history, body.filters)
     return StreamingResponse(
-        answer_events(answer),
+        stream_events(events),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

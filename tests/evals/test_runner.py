@@ -96,3 +96,27 @@ def test_a_limited_run_samples_every_question_type() -> None:
     assert len(sample) == 12
     assert {i["type"] for i in sample} == {i["type"] for i in items}
     assert sample == stratified(items, 12), "the same file gives the same sample"
+
+
+def test_compare_extractive_and_llm_reports_the_citation_check(
+    fake_settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on: every LLM answer falls back
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
+    settings = fake_settings.model_copy(update={"llm_url": url, "answer_threshold": 0.0})
+    output = tmp_path / "report"
+    args = argparse.Namespace(compare="extractive,llm", limit=3, output=str(output))
+    assert eval_command(args, settings) == 0
+    assert capsys.readouterr().out.startswith("| metric | extractive | llm |")
+    rows = [json.loads(line) for line in (output / "results.jsonl").read_text().splitlines()]
+    extractive, llm = rows[:3], rows[3:]
+    assert all(r["verification"] is None for r in extractive)
+    answered = [r for r in llm if r["answered"]]
+    assert answered and all(r["verification"]["fallback"] for r in answered)
+    assert [r["answer"] for r in llm] == [r["answer"] for r in extractive]
+    report = (output / "report.md").read_text()
+    assert "## Citation check" in report
+    assert f"- fallbacks to the extractive answer: {len(answered)}" in report

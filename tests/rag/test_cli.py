@@ -112,3 +112,24 @@ def test_compare_with_an_empty_topic_fails_clearly(
     assert main([*_base(fake_settings), "ingest"]) == 0
     assert main([*_base(fake_settings), "compare", " "]) == 1
     assert "het onderwerp is leeg" in capsys.readouterr().err
+
+
+def test_text_output_lists_the_removed_sentences() -> None:
+    from rag.cli import format_answer
+    from rag.models import Answer, RemovedSentence, Verification
+
+    note = "1 zinnen verwijderd: niet gesteund door de bronnen."
+    removed = [RemovedSentence(sentence="Philips groeit [2].", reason="name")]
+    answer = Answer(
+        answer="De sector groeit [1].",
+        answerable=True,
+        language="nl",
+        citations=[],
+        retrieved=[],
+        timings_ms={},
+        backend="llm+hybrid+x",
+        verification=Verification(kept=["De sector groeit [1]."], removed=removed, note=note),
+    )
+    lines = format_answer(answer).splitlines()
+    assert lines[-2:] == [note, "  - Philips groeit [2]. (name)"]
+    assert format_answer(answer.model_copy(update={"verification": None})).endswith("[1].")

@@ -72,7 +72,7 @@ def test_failure_is_a_message_not_a_trace(service: Service) -> None:
     def broken(*args: object) -> None:
         raise RuntimeError("internal detail")
 
-    service.ask = broken  # type: ignore[method-assign]
+    service.ask_stream = broken  # type: ignore[method-assign]
     messages = ask(Chat(service), QUESTION)[-1][0]
     assert "Er ging iets mis" in messages[-1]["content"]
     assert "internal detail" not in messages[-1]["content"]
@@ -140,3 +140,29 @@ def test_index_status_line(service: Service) -> None:
     service._builder = None
     service.assistant._data.current_file.unlink()
     assert "geen bruikbare index" in library.status()[0]
+
+
+def test_llm_draft_is_replaced_by_the_verified_answer(service: Service) -> None:
+    from rag.answer import UnitGenerator
+    from rag.llm_answer import LLMGenerator
+    from rag.verify import Thresholds, Verifier
+    from tests.rag.fake_llm import ScriptedLLM, first_sentence
+
+    def draft(sources: dict[int, str], _: str) -> str:
+        return f"{first_sentence(sources[1])} [1] Ook Philips doet mee [1]."
+
+    lenient = Thresholds({"nl": 0.3}, {"nl": 0.0})
+    generator = LLMGenerator(
+        UnitGenerator(threshold=0.0), ScriptedLLM(draft), Verifier(None, lenient)
+    )
+    service.assistant.generator = generator
+    updates = ask(Chat(service), QUESTION)
+    drafts = [u[0][-1]["content"] for u in updates if "Concept van het taalmodel" in str(u[0])]
+    assert drafts and "Philips" in drafts[-1]
+    messages, exchanges, sources, _ = updates[-1]
+    final = messages[-1]["content"]
+    assert "Concept" not in final and "(#bron-0-1)" in final
+    assert "1 zinnen verwijderd: niet gesteund door de bronnen" in final
+    assert "<li>Ook Philips doet mee [1]. <i>(naam staat niet in de bron)</i></li>" in final
+    assert exchanges[0]["answer"]["verification"]["removed"][0]["reason"] == "name"
+    assert "id='bron-0-1'" in sources

@@ -149,3 +149,18 @@ def test_an_answer_without_a_cao_offers_the_upload_on_the_documents_tab() -> Non
     refused = render.answer_markdown(prompts.render("entitlement", "en"), 0, answerable=False)
     assert text.CAO_UPLOAD_HINT in refused
     assert text.CAO_UPLOAD_HINT not in render.answer_markdown("Scholing loont. [1]", 0)
+
+
+def test_verification_note_opens_the_removed_sentences_escaped() -> None:
+    from ui.render import verification_html
+
+    assert verification_html(None) == ""
+    assert verification_html({"note": "", "removed": [], "kept": ["a"], "fallback": False}) == ""
+    note = "1 zinnen verwijderd: niet gesteund door de bronnen."
+    shown = verification_html(
+        {"note": note, "removed": [{"sentence": "<b>x</b> [9]", "reason": "unknown_source"}]}
+    )
+    assert f"<summary><small>{note}</small></summary>" in shown
+    assert "&lt;b&gt;x&lt;/b&gt; [9] <i>(noemt een bron die er niet is)</i>" in shown
+    fallback = verification_html({"note": "Het taalmodel is niet bereikbaar", "removed": []})
+    assert "<details" not in fallback and "niet bereikbaar" in fallback
