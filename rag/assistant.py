@@ -296,28 +296,10 @@ class Assistant:
         )
 
     def _check(self, question: str) -> str:
-        question = (question or "").strip()
-        language = detect_language(question)
-        if not question:
-            raise InvalidQuestionError(prompts.render("empty_question", "nl"))
-        limit = self.settings.max_question_chars
-        if len(question) > limit:
-            raise InvalidQuestionError(
-                prompts.render("question_too_long", language, length=len(question), limit=limit)
-            )
-        return question
+        return checked_text(question, self.settings.max_question_chars, "question")
 
     def _check_topic(self, topic: str) -> str:
-        topic = (topic or "").strip()
-        language = detect_language(topic)
-        if not topic:
-            raise InvalidQuestionError(prompts.render("empty_topic", "nl"))
-        limit = self.settings.max_topic_chars
-        if len(topic) > limit:
-            raise InvalidQuestionError(
-                prompts.render("topic_too_long", language, length=len(topic), limit=limit)
-            )
-        return topic
+        return checked_text(topic, self.settings.max_topic_chars, "topic")
 
     def _check_history(self, history: list[Turn] | None, language: str) -> list[Turn]:
         """The earlier turns, refused when there are more or longer ones than the settings allow.
@@ -363,3 +345,16 @@ def _as_list(vector: np.ndarray | None) -> list[float] | None:
 
 def _ms(start: float, end: float) -> float:
     return round((end - start) * 1000, 2)
+
+
+def checked_text(text: str, limit: int, what: str) -> str:
+    """`text` stripped; blank or longer than `limit` is refused with the prompts
+    `empty_<what>` / `<what>_too_long` (what: "question" or "topic")."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidQuestionError(prompts.render(f"empty_{what}", "nl"))
+    if len(text) > limit:
+        language = detect_language(text)
+        message = prompts.render(f"{what}_too_long", language, length=len(text), limit=limit)
+        raise InvalidQuestionError(message)
+    return text
