@@ -145,10 +145,10 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         table = table_answer(request)  # a cao's table cell: row and header, no generator
         stream = getattr(self.generator, "stream", None)
-        if table is not None:
-            events: Iterator[str | Generated] = iter([table])
+        if table is None and stream is not None:
+            events: Iterator[str | Generated] = stream(request)
         else:
-            events = stream(request) if stream else iter([self.generator.generate(request)])
+            events = iter([table or self.generator.generate(request)])
         for event in events:
             if isinstance(event, str):
                 yield event
