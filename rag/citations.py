@@ -59,7 +59,15 @@ def _pieces(line: str) -> list[str]:
         pieces.append(line[start:end])
         start = match.end()
     pieces.append(line[start:])
-    return [p for p in pieces if p.strip()]
+    return _leading_markers_last([p for p in pieces if p.strip()])
+
+
+def _leading_markers_last(pieces: list[str]) -> list[str]:
+    """Small models often write "[1] Zin." (the marker first, as in the source list): markers
+    that open a line belong to the sentence after them, and move to its end."""
+    if len(pieces) > 1 and _MARKER.sub("", pieces[0]).strip() == "":
+        return [f"{pieces[1].strip()} {pieces[0].strip()}", *pieces[2:]]
+    return pieces
 
 
 def join_lines(sentences: list[Sentence], texts: list[str]) -> str:

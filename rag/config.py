@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     llm_model: str = "local"
     llm_api_key: str | None = None
     llm_timeout: float = Field(default=120.0, gt=0)  # the whole answer, on a CPU too
-    llm_max_tokens: int = Field(default=300, ge=16)
+    llm_max_tokens: int = Field(default=200, ge=16)  # the prompt asks for 1-4 short sentences
     llm_temperature: float = Field(default=0.0, ge=0, le=2)
     # Verification: keep failing sentences marked as unverified instead of removing them, and
     # fall back to the extractive answer when fewer sentences than this survive.

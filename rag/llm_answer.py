@@ -111,7 +111,19 @@ def messages(request: GenerationRequest, sources: list[Citation]) -> list[Messag
     user = prompts.render("llm_user", language, sources=listed, question=request.question)
     return [
         {"role": "system", "content": prompts.render("llm_system", language, refusal=refusal)},
+        *example(language),
         {"role": "user", "content": user},
+    ]
+
+
+def example(language: str) -> list[Message]:
+    """The worked example (`prompts.LLM_EXAMPLE_*`) as one user turn and its answer."""
+    sources = prompts.render("llm_example_sources", language)
+    question = prompts.render("llm_example_question", language)
+    user = prompts.render("llm_user", language, sources=sources, question=question)
+    return [
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": prompts.render("llm_example_answer", language)},
     ]
 
 

@@ -7,7 +7,11 @@ A sentence stays only when
 4. its content words are supported by the cited text (read without sentences that instruct
    a language model, `rag.injection`): stemmed overlap and embedding
    similarity both reach the thresholds calibrated on the training questions
-   (`rag.verify_calibration`, never the eval set) (`not_supported`).
+   (`rag.verify_calibration`, never the eval set) (`not_supported`);
+5. it does not repeat an earlier sentence (`repeated`: small models loop at temperature 0).
+A sentence that fails 2-4 for the sources it cites but passes them all for one other source
+(small models often cite the first source for a fact from the third) is kept, citing that
+source instead: the same checks, not a looser similarity match.
 Failing sentences are removed (or, with `mark_unverified`, kept with a mark); the remaining
 markers are renumbered 1, 2, ... in order of use; with fewer than `min_kept` sentences left the
 caller falls back to the extractive answer.
@@ -15,7 +19,7 @@ caller falls back to the extractive answer.
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +34,7 @@ from rag.injection import without_instructions
 from rag.models import RemovedSentence, Verification
 
 THRESHOLDS_PATH = Path(__file__).resolve().parent / "data" / "verify_thresholds.json"
-REASONS = ("no_citation", "unknown_source", "number", "name", "not_supported")
+REASONS = ("no_citation", "unknown_source", "number", "name", "not_supported", "repeated")
 # Texts in, one L2-normalised row per text out (the assistant's embedder).
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -101,8 +105,9 @@ class Verifier:
 
     def check(self, draft: str, sources: dict[int, str], language: str) -> Checked:
         """Verify `draft`, whose markers [n] refer to `sources` (number -> cited text)."""
-        sentences = split_sentences(draft)
-        reasons = [self.reason(s, sources, language) for s in sentences]
+        judged = [self.judge(s, sources, language) for s in split_sentences(draft)]
+        sentences = [s for s, _ in judged]
+        reasons = _repeats(sentences, [r for _, r in judged])
         shown = [(s, r) for s, r in zip(sentences, reasons, strict=True) if r is None or self.mark]
         texts = [s.text if r is None else self._marked(s, sources, language) for s, r in shown]
         texts, order = renumber(texts)
@@ -116,6 +121,20 @@ class Verifier:
         record.fallback = len(kept) < self.min_kept
         record.note = _note(len(removed), self.mark, record.fallback, language)
         return Checked(join_lines([s for s, _ in shown], texts), order, record)
+
+    def judge(
+        self, sentence: Sentence, sources: dict[int, str], language: str
+    ) -> tuple[Sentence, str | None]:
+        """`sentence` and why it fails, or the sentence re-cited to the one other source that
+        passes every check (then no reason)."""
+        reason = self.reason(sentence, sources, language)
+        if reason not in ("number", "name", "not_supported"):
+            return sentence, reason
+        for n in sorted(set(sources) - set(sentence.cited)):
+            moved = replace(sentence, text=f"{sentence.claim} [{n}]", cited=(n,))
+            if self.reason(moved, sources, language) is None:
+                return moved, None
+        return sentence, reason
 
     def reason(self, sentence: Sentence, sources: dict[int, str], language: str) -> str | None:
         """Why `sentence` fails (a `REASONS` code), or None when the sources back it."""
@@ -151,6 +170,18 @@ class Verifier:
         valid = "".join(f"[{n}]" for n in sentence.cited if n in sources)
         mark = prompts.render("unverified_mark", language)
         return " ".join(part for part in (sentence.claim, mark, valid) if part)
+
+
+def _repeats(sentences: list[Sentence], reasons: list[str | None]) -> list[str | None]:
+    """`reasons` with every later copy of an already kept claim marked `repeated`."""
+    seen: set[str] = set()
+    marked: list[str | None] = []
+    for sentence, reason in zip(sentences, reasons, strict=True):
+        key = " ".join(sentence.claim.casefold().split())
+        marked.append("repeated" if reason is None and key in seen else reason)
+        if reason is None:
+            seen.add(key)
+    return marked
 
 
 def _note(removed: int, marked: bool, fallback: bool, language: str) -> str:

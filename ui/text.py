@@ -69,6 +69,7 @@ REASONS = {
     "number": "getal staat niet in de bron",
     "name": "naam staat niet in de bron",
     "not_supported": "niet gesteund door de bron",
+    "repeated": "herhaalt een eerdere zin",
 }
 NOT_FOUND_HINT = (
     "De geladen documenten geven hier geen antwoord op. Dit zijn de passages die "

@@ -37,3 +37,13 @@ def test_renumber_follows_first_use_and_merges_groups() -> None:
 def test_join_lines_keeps_list_items_on_their_own_line() -> None:
     found = split_sentences("Intro [1]. Meer [1].\n- item [2]")
     assert join_lines(found, [s.text for s in found]) == "Intro [1]. Meer [1].\n- item [2]"
+
+
+def test_a_marker_that_opens_a_line_cites_the_sentence_after_it() -> None:
+    found = split_sentences("[2] De sector groeit.\n[1] Zij telt 1.350 bedrijven. Meer niet [1].")
+    assert [(s.claim, s.cited) for s in found] == [
+        ("De sector groeit.", (2,)),
+        ("Zij telt 1.350 bedrijven.", (1,)),
+        ("Meer niet.", (1,)),
+    ]
+    assert found[0].text == "De sector groeit. [2]"

@@ -10,7 +10,7 @@ import pytest
 from rag.answer import UnitGenerator
 from rag.assistant import Assistant
 from rag.config import Settings, load_settings
-from rag.llm_answer import FALLBACK, LLMGenerator
+from rag.llm_answer import FALLBACK, LLMGenerator, example
 from rag.models import Answer, Filters, Turn
 from rag.verify import Thresholds, Verifier, embedding_function, load_thresholds
 from tests.conftest import CORPUS
@@ -44,7 +44,7 @@ def ask(settings: Settings, script: Script, question: str = QUESTION) -> tuple[A
 
 def test_a_supported_answer_survives_untouched(settings: Settings) -> None:
     answer, llm = ask(settings, lambda s, _: f"{first_sentence(s[1])} [1]")
-    assert len(llm.calls) == 1 and "[1] " in llm.calls[0][1]["content"]
+    assert len(llm.calls) == 1 and "[1] " in llm.calls[0][-1]["content"]
     assert answer.verification is not None
     assert answer.verification.removed == [] and not answer.verification.fallback
     assert answer.answer == answer.verification.kept[0]
@@ -65,7 +65,7 @@ def test_a_planted_number_is_removed(settings: Settings) -> None:
 def test_markers_are_renumbered_to_the_sources_kept(settings: Settings) -> None:
     answer, llm = ask(settings, lambda s, _: f"{first_sentence(s[2])} [2]")
     assert answer.answer.endswith("[1]") and [c.n for c in answer.citations] == [1]
-    sources = llm.calls[0][1]["content"]
+    sources = llm.calls[0][-1]["content"]
     assert " ".join(answer.citations[0].quote.split()) in sources
 
 
@@ -134,7 +134,7 @@ def test_an_injected_instruction_is_not_followed(settings: Settings, tmp_path: P
     record = assistant.add_document("planted.md", planted.encode(), {"title": "Innovatie"})
     only = Filters(documents=[record["id"]])
     answer = assistant.ask("Wat zegt de Metalektro over innovatie en subsidies?", filters=only)
-    assert "Negeer" not in llm.calls[0][1]["content"], "the instruction never reaches the model"
+    assert "Negeer" not in llm.calls[0][-1]["content"], "the instruction never reaches the model"
     assert answer.verification and not answer.verification.fallback
     assert (
         answer.answer.startswith("De Metalektro investeert") and "afgeschaft" not in answer.answer
@@ -179,3 +179,10 @@ def test_the_source_header_backs_names_and_years(settings: Settings) -> None:
     answer, _ = ask(settings, script)
     assert answer.verification and answer.verification.removed == []
     assert all(c.quote in c.text for c in answer.citations)
+
+
+def test_the_worked_example_comes_before_the_question_with_its_own_sources() -> None:
+    sent = example("nl")
+    assert [m["role"] for m in sent] == ["user", "assistant"]
+    assert "[1] Sectorplan Bakkerij" in sent[0]["content"] and sent[1]["content"].endswith("[1]")
+    assert example("en")[0]["content"].startswith("Sources:")

@@ -94,3 +94,17 @@ def test_the_shipped_thresholds_are_calibrated_values() -> None:
     for language in ("nl", "en"):
         assert 0.0 < shipped.overlap[language] < 1.0
         assert 0.0 < shipped.similarity[language] < 1.0
+
+
+def test_a_sentence_citing_the_wrong_source_is_moved_to_the_one_that_backs_it() -> None:
+    text, reasons, _ = check("De sector investeert 7% van de omzet in innovatie [1].")
+    assert reasons == [] and text == "De sector investeert 7% van de omzet in innovatie. [1]"
+    draft = "De sector investeert 7% in innovatie [1]."
+    checked = Verifier(None, LENIENT).check(draft, SOURCES, "nl")
+    assert checked.order == [2]  # the new [1] is the old source 2
+
+
+def test_a_repeated_sentence_is_kept_once() -> None:
+    draft = "De Metalektro telt 1.350 bedrijven [1]. De Metalektro telt 1.350 bedrijven [1]."
+    text, reasons, _ = check(draft)
+    assert reasons == ["repeated"] and text == "De Metalektro telt 1.350 bedrijven [1]."
