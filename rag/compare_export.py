@@ -45,17 +45,24 @@ def to_csv(comparison: Comparison) -> str:
     writer.writerow(CSV_COLUMNS)
     for position in comparison.positions:
         for unit in position.units:
-            writer.writerow(
-                [
-                    position.title,
-                    ", ".join(position.organisations),
-                    position.year or "",
-                    unit.quote,
-                    unit.page or "",
-                    unit.section,
-                ]
-            )
+            row = [
+                position.title,
+                ", ".join(position.organisations),
+                position.year or "",
+                unit.quote,
+                unit.page or "",
+                unit.section,
+            ]
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
     return out.getvalue()
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A text cell that a spreadsheet would run as a formula ("=HYPERLINK(...)" in an uploaded
+    document) gets a leading apostrophe, as OWASP advises for CSV exports; numbers stay."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return f"'{cell}"
+    return cell
 
 
 def to_json(comparison: Comparison) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from rag.assistant import Assistant
-from rag.compare_export import CSV_COLUMNS, filename, to_csv, to_markdown
+from rag.compare_export import CSV_COLUMNS, filename, spreadsheet_safe, to_csv, to_markdown
 from rag.config import Settings
 from rag.errors import InvalidQuestionError
 from rag.models import Filters
@@ -170,3 +170,9 @@ def test_the_chat_groups_position_answers_the_same_way(assistant: Assistant) -> 
     for document in documents:
         cues = [states_position(c.quote) for c in answer.citations if c.document_id == document]
         assert cues == sorted(cues, reverse=True)  # position units before background
+
+
+def test_a_csv_cell_that_would_run_as_a_formula_is_defused() -> None:
+    assert spreadsheet_safe('=HYPERLINK("http://x","klik")') == '\'=HYPERLINK("http://x","klik")'
+    assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)" and spreadsheet_safe("-1+2") == "'-1+2"
+    assert spreadsheet_safe("Wij roepen op") == "Wij roepen op" and spreadsheet_safe(2025) == 2025
