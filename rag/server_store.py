@@ -23,6 +23,7 @@ slower (10,000 vectors: 7 s over HTTP).
 
 import base64
 import json
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from chromadb.api.client import Client
 from chromadb.api.models.Collection import Collection
 from chromadb.errors import NotFoundError
 from llama_index.vector_stores.chroma import ChromaVectorStore
@@ -102,8 +104,18 @@ class ServerStore:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.prefix = settings.chroma_prefix
-        self.client = connect(settings)
+        self._client: Client | None = None
+        self._connecting = threading.Lock()
         self._meta: Collection | None = None
+
+    @property
+    def client(self) -> Client:
+        """The server's client, made on first use: `HttpClient` contacts the server at once,
+        and a replica must start (and report itself not ready) while the server is down."""
+        with self._connecting:
+            if self._client is None:
+                self._client = connect(self.settings)
+            return self._client
 
     @property
     def meta(self) -> Collection:
