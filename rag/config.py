@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     chroma_prefix: str = Field(default="sectorwijzer", pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{1,40}$")
     # A replica checks the server's generation pointer at most this often (not per request).
     chroma_poll_seconds: float = Field(default=2.0, ge=0)
+    # A replaced generation is dropped no sooner than this after it stopped being live, so a
+    # replica that has not looked at the pointer since still finishes its questions on it.
+    chroma_retire_seconds: float = Field(default=60.0, ge=0)
     # A writer's lock in the server lapses this long after its holder stops renewing it
     # (a writer killed with kill -9); the holder renews it every third of this.
     chroma_lock_seconds: float = Field(default=30.0, gt=0)

@@ -181,9 +181,12 @@ class ServerStore:
         return name
 
     def publish(self, name: str) -> None:
-        """Make a complete generation the live one (one record) and drop all but the previous."""
-        current, _ = self.pointer()
+        """Make a complete generation the live one (one record) and drop all but the previous
+        (and those replaced less than `chroma_retire_seconds` ago)."""
+        current, previous = self.pointer()
         self._point(name, current)
+        if previous:
+            self.meta.update(ids=[f"generation:{previous}"], metadatas=[{"retired": time.time()}])
         self.prune(keep={name} | ({current} if current else set()))
 
     def rollback(self) -> str:
@@ -215,10 +218,14 @@ class ServerStore:
         return sorted(infos, key=lambda info: info.name)
 
     def prune(self, keep: set[str]) -> None:
-        """Drop every generation not in `keep`, including leftovers of interrupted writers."""
-        for info in self.generations():
-            if info.name not in keep:
-                self.discard(info.name)
+        """Drop every generation not in `keep`, including leftovers of interrupted writers
+        (the caller holds the writer lock, so no other writer is still writing one)."""
+        found = self.meta.get(where={"kind": "generation"}, include=["metadatas"])
+        since = time.time() - self.settings.chroma_retire_seconds
+        for meta in found["metadatas"] or []:
+            name, retired = str(meta["name"]), float(str(meta.get("retired", 0)))
+            if name not in keep and (meta["status"] != "complete" or retired <= since):
+                self.discard(name)
 
     def discard(self, name: str) -> None:
         for collection in (self._chunks_name(name), self._data_name(name)):

@@ -51,13 +51,15 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def server_settings(fake_settings: Settings, chroma_url: str) -> Settings:
     """`fake_settings` in client/server mode: a fresh collection prefix on the session's
-    Chroma server, a short lock lease and pointer check, answers at any score."""
+    Chroma server, a short lock lease and pointer check, replaced generations dropped at
+    once, answers at any score."""
     return fake_settings.model_copy(
         update={
             "chroma_url": chroma_url,
             "chroma_prefix": f"t{uuid.uuid4().hex[:10]}",
             "chroma_poll_seconds": 0.2,
             "chroma_lock_seconds": 3.0,
+            "chroma_retire_seconds": 0.0,
             "refusal_threshold": 0.0,
             "answer_threshold": 0.0,
         }

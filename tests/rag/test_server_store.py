@@ -116,6 +116,25 @@ def test_generations_switch_by_the_pointer_keep_one_previous_and_roll_back(
     assert listed[1].startswith(f"  {third}") and listed[1].endswith("(previous)")
 
 
+def test_a_replaced_generation_lingers_for_replicas_that_have_not_looked_yet(
+    server_settings: Settings,
+) -> None:
+    settings = server_settings.model_copy(update={"chroma_retire_seconds": 60})
+    writer, store = Assistant(settings), ServerStore(settings)
+    generations = [writer.ingest().generation]
+    for name in ("zeppelins.md", "luchtschepen.md"):
+        (settings.corpus_dir / name).write_text(EXTRA + name, encoding="utf-8")
+        generations.append(writer.ingest().generation)
+    first, second, third = generations
+    assert {i.name: i.role for i in store.generations()} == {
+        first: "",  # replaced by `second` less than a minute ago
+        second: "previous",
+        third: "live",
+    }
+    reader_on_first = store.index(store.load(first))  # a replica that still has it loaded
+    assert reader_on_first.vectors.client.count() == len(reader_on_first.chunks)
+
+
 def test_an_upload_and_a_removal_through_one_replica_are_seen_by_another(
     server_settings: Settings, tmp_path: Path
 ) -> None:
