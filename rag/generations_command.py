@@ -12,6 +12,7 @@ from pathlib import Path
 from rag.config import Settings
 from rag.errors import IndexNotReadyError
 from rag.integrity import CHECKSUMS, verify_generation
+from rag.server_live import reachable
 from rag.server_store import GenerationInfo, ServerStore
 from rag.store import DataDir, read_json
 from rag.writelock import writer_lock
@@ -40,7 +41,7 @@ def generations_command(args: argparse.Namespace, settings: Settings) -> int:
 def list_generations(settings: Settings) -> list[GenerationInfo]:
     """The generations of the server or the data directory, oldest first."""
     if settings.chroma_url:
-        return ServerStore(settings).generations()
+        return reachable(ServerStore(settings).generations)
     data = DataDir(settings.data_dir)
     if not data.generations.is_dir():
         return []
@@ -56,8 +57,12 @@ def rollback(settings: Settings) -> str:
     """Make the previous generation live again; returns its name."""
     if settings.chroma_url:
         store = ServerStore(settings)
-        with store.lock(settings.writer_wait_seconds):
-            return store.rollback()
+
+        def locked_rollback() -> str:
+            with store.lock(settings.writer_wait_seconds):
+                return store.rollback()
+
+        return reachable(locked_rollback)
     data = DataDir(settings.data_dir)
     with writer_lock(data.root, settings.writer_wait_seconds):
         previous = [i for i in list_generations(settings) if i.role == "previous"]

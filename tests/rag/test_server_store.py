@@ -114,6 +114,8 @@ def test_generations_switch_by_the_pointer_keep_one_previous_and_roll_back(
     listed = capsys.readouterr().out.splitlines()
     assert listed[0].startswith(f"* {second}") and listed[0].endswith("(live)")
     assert listed[1].startswith(f"  {third}") and listed[1].endswith("(previous)")
+    assert main(["check"]) == 0
+    assert f"ok: generation {second} in the Chroma server" in capsys.readouterr().out
 
 
 def test_a_replaced_generation_lingers_for_replicas_that_have_not_looked_yet(
