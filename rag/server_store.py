@@ -91,7 +91,7 @@ class SnapshotVectors:
             for chunk, vector in zip(snapshot.chunks, snapshot.chunk_vectors, strict=True):
                 self._by_digest[text_digest(chunk.text)] = vector
         rows = sentence_rows(snapshot.chunks)
-        for (position, start, end), vector in zip(rows, snapshot.sentence_vectors, strict=False):
+        for (position, start, end), vector in zip(rows, snapshot.sentence_vectors, strict=True):
             self._by_digest[text_digest(snapshot.chunks[position].text[start:end])] = vector
 
     def lookup(self, digests: Any) -> dict[str, np.ndarray]:

@@ -8,10 +8,11 @@ import pytest
 
 import rag.server_store
 from rag.assistant import Assistant
+from rag.chroma_client import server_address
 from rag.cli import main
 from rag.config import Settings
 from rag.embeddings import HashingEmbedding
-from rag.errors import IndexNotReadyError
+from rag.errors import ConfigurationError, IndexNotReadyError
 from rag.models import Filters
 from rag.retrieve import DenseRetriever, Query
 from rag.server_store import ServerStore
@@ -201,3 +202,43 @@ def test_a_replica_without_a_generation_or_server_is_not_ready(server_settings: 
     gone = Assistant(server_settings.model_copy(update={"chroma_url": "http://127.0.0.1:9"}))
     with pytest.raises(IndexNotReadyError, match="Chroma server cannot be used"):
         gone.index()
+
+
+def test_a_rebuild_rereads_the_corpus_and_keeps_the_uploads(server_settings: Settings) -> None:
+    assistant = Assistant(server_settings)
+    first = assistant.ingest().generation
+    doc = assistant.add_document("vakkrachtenfonds.md", NOTE)
+    report = assistant.ingest(rebuild=True)
+    assert report.generation != first and len(report.added) == 5 and not report.removed
+    assert report.unchanged == ["vakkrachtenfonds.md"]
+    assert assistant.ask(QUESTION).citations[0].document_id == doc["id"]
+
+
+def test_an_empty_corpus_publishes_an_empty_generation_that_answers(
+    server_settings: Settings, tmp_path: Path
+) -> None:
+    empty = server_settings.model_copy(update={"corpus_dir": tmp_path / "empty"})
+    assistant = Assistant(empty)
+    assert assistant.ingest().chunks == 0 and assistant.has_index()
+    answer = assistant.ask(QUESTION)  # the server is not asked to search an empty collection
+    assert not answer.answerable and not answer.citations
+    doc = assistant.add_document("vakkrachtenfonds.md", NOTE)
+    assert assistant.ask(QUESTION).citations[0].document_id == doc["id"]
+
+
+@pytest.mark.parametrize(
+    ("url", "address"),
+    [
+        ("http://chroma.intern:8000", ("chroma.intern", 8000, False)),
+        ("https://chroma.intern", ("chroma.intern", 443, True)),
+        ("10.0.0.5:9000", ("10.0.0.5", 9000, False)),
+    ],
+)
+def test_the_chroma_url_names_host_port_and_tls(url: str, address: tuple[str, int, bool]) -> None:
+    assert server_address(url) == address
+
+
+@pytest.mark.parametrize("url", ["ftp://chroma:21", "http://chroma:8000/api", "http://"])
+def test_a_malformed_chroma_url_is_a_configuration_error(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="SECTORWIJZER_CHROMA_URL"):
+        server_address(url)
