@@ -46,9 +46,11 @@ def list_generations(settings: Settings) -> list[GenerationInfo]:
     if not data.generations.is_dir():
         return []
     current = data.current_file.read_text().strip() if data.current_file.exists() else ""
-    infos = [_local_info(path, current) for path in sorted(data.generations.iterdir())]
-    previous = [i for i in infos if i.status == "complete" and i.name < current]
-    if previous:
+    paths = sorted(data.generations.iterdir(), key=_written_at)
+    infos = [_local_info(path, current) for path in paths]
+    # A switch keeps the live generation and the one it replaced (`DataDir.switch`).
+    previous = [i for i in infos if i.status == "complete" and i.name != current]
+    if previous and current:
         previous[-1].role = "previous"
     return infos
 
@@ -74,9 +76,15 @@ def rollback(settings: Settings) -> str:
         return path.name
 
 
+def _written_at(path: Path) -> float:
+    """When a generation was finished (its checksums are written last), else started."""
+    done = path / CHECKSUMS
+    return (done if done.exists() else path).stat().st_mtime
+
+
 def _local_info(path: Path, current: str) -> GenerationInfo:
     complete = not path.name.endswith(".partial") and (path / CHECKSUMS).exists()
-    created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(path.stat().st_mtime))
+    created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(_written_at(path)))
     documents = chunks = 0
     if complete:
         documents = len(read_json(path / "state.json").get("documents", {}))

@@ -4,29 +4,22 @@ Collections (all names start with `SECTORWIJZER_CHROMA_PREFIX`, "sectorwijzer" b
 
     <prefix>_meta           "pointer": the live generation and the previous one (metadata);
                             "generation:<name>": status (writing, complete), time, counts
-    <prefix>_<name>         one record per passage: id, passage vector (cosine), text as the
-                            document, metadata document_id, position and chunk (its JSON)
-    <prefix>_<name>_data    "state": the documents' records (JSON); "sentences-<row>":
-                            1,000 sentence vectors per record (float32, base64)
+    <prefix>_<name>         the passages: vectors, texts, metadata (see `rag.server_records`)
+    <prefix>_<name>_data    the state (documents) and the sentence vectors
     <prefix>_lock           exists while a writer holds the lock (see `rag.server_lock`)
 
 An ingest registers its generation as "writing", writes both collections, marks it
 "complete" and then updates the pointer (one record, atomically): readers never see a
 partial generation, and a writer killed half-way leaves the previous one serving (its
 leftovers are dropped by the next publish). Publishing keeps the previous generation for
-`sectorwijzer generations --rollback` and drops older ones.
-
-Sentence vectors are stored as blocks, not as vectors of their own collection: replicas only
-load them into a matrix, and an HNSW index over every sentence made each write several times
-slower (10,000 vectors: 7 s over HTTP).
+`sectorwijzer generations --rollback` and drops older ones once they have been replaced for
+`chroma_retire_seconds`.
 """
 
-import base64
-import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,15 +34,13 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from rag.bm25 import KeywordIndex
 from rag.chroma_client import connect
 from rag.config import Settings
-from rag.embedding_cache import text_digest
 from rag.errors import IndexDamagedError, IndexNotReadyError
 from rag.index import Index, keyword_text, sentence_rows
 from rag.models import Chunk
 from rag.server_lock import Lease, server_lock
+from rag.server_records import Snapshot, read_data, read_passages, write_data, write_passages
 
 POINTER = "pointer"
-_BATCH = 1000  # records per request, under the server's batch limit
-_BLOCK_ROWS = 1000  # sentence vectors per record
 # Records of the meta and data collections are looked up by id only.
 _NO_VECTOR = np.zeros((1, 1), dtype=np.float32)
 ROLLBACK_HINT = "run `sectorwijzer generations --rollback` or `sectorwijzer ingest --rebuild`"
@@ -65,37 +56,6 @@ class GenerationInfo:
     documents: int
     chunks: int
     role: str = ""  # "live", "previous" or ""
-
-
-@dataclass
-class Snapshot:
-    """A generation's contents: what a replica loads, and what the next one is built from."""
-
-    name: str
-    state: dict[str, Any]
-    chunks: list[Chunk]
-    sentence_vectors: np.ndarray
-    chunk_vectors: np.ndarray | None = None  # loaded only for a writer
-
-    def known_vectors(self) -> "SnapshotVectors":
-        return SnapshotVectors(self)
-
-
-class SnapshotVectors:
-    """A snapshot's passage and sentence vectors by text digest (`rag.embedding_cache`), so
-    a writer re-embeds only new text, whichever replica wrote the previous generation."""
-
-    def __init__(self, snapshot: Snapshot) -> None:
-        self._by_digest: dict[str, np.ndarray] = {}
-        if snapshot.chunk_vectors is not None:
-            for chunk, vector in zip(snapshot.chunks, snapshot.chunk_vectors, strict=True):
-                self._by_digest[text_digest(chunk.text)] = vector
-        rows = sentence_rows(snapshot.chunks)
-        for (position, start, end), vector in zip(rows, snapshot.sentence_vectors, strict=True):
-            self._by_digest[text_digest(snapshot.chunks[position].text[start:end])] = vector
-
-    def lookup(self, digests: Any) -> dict[str, np.ndarray]:
-        return {d: self._by_digest[d] for d in digests if d in self._by_digest}
 
 
 class ServerStore:
@@ -156,27 +116,9 @@ class ServerStore:
         passages = self.client.create_collection(
             self._chunks_name(name), metadata={"hnsw:space": "cosine"}, embedding_function=None
         )
-        for start in range(0, len(chunks), _BATCH):
-            part = chunks[start : start + _BATCH]
-            passages.add(
-                ids=[c.id for c in part],
-                embeddings=np.asarray(chunk_vectors[start : start + _BATCH], dtype=np.float32),
-                documents=[c.text for c in part],
-                metadatas=[_chunk_metadata(c, start + i) for i, c in enumerate(part)],
-            )
+        write_passages(passages, chunks, chunk_vectors)
         data = self.client.create_collection(self._data_name(name), embedding_function=None)
-        records: list[tuple[str, str, dict[str, int | str]]] = [
-            ("state", json.dumps(state, ensure_ascii=False), {"kind": "state"})
-        ]
-        records.extend(_sentence_blocks(sentence_vectors))
-        for start in range(0, len(records), _BATCH):
-            ids, documents, metadatas = zip(*records[start : start + _BATCH], strict=True)
-            data.add(
-                ids=list(ids),
-                embeddings=np.zeros((len(ids), 1), dtype=np.float32),
-                documents=list(documents),
-                metadatas=list(metadatas),  # type: ignore[arg-type]
-            )
+        write_data(data, state, sentence_vectors)
         self._register(name, "complete", len(state.get("documents", {})), len(chunks))
         return name
 
@@ -198,11 +140,12 @@ class ServerStore:
         return previous
 
     def generations(self) -> list[GenerationInfo]:
-        """Every registered generation, oldest first."""
+        """Every registered generation, oldest first (by when it was written)."""
         current, previous = self.pointer()
         found = self.meta.get(where={"kind": "generation"}, include=["metadatas"])
         infos = []
-        for meta in found["metadatas"] or []:
+        metas = sorted(found["metadatas"] or [], key=lambda meta: float(str(meta["at"])))
+        for meta in metas:
             name = str(meta["name"])
             role = "live" if name == current else "previous" if name == previous else ""
             infos.append(
@@ -215,7 +158,7 @@ class ServerStore:
                     role,
                 )
             )
-        return sorted(infos, key=lambda info: info.name)
+        return infos
 
     def prune(self, keep: set[str]) -> None:
         """Drop every generation not in `keep`, including leftovers of interrupted writers
@@ -236,14 +179,17 @@ class ServerStore:
     def load(self, name: str, with_vectors: bool = False) -> Snapshot:
         """A generation's state, passages and sentence vectors (and passage vectors)."""
         try:
-            state, sentences = self._load_data(name)
-            chunks, vectors = self._load_chunks(name, with_vectors)
-        except NotFoundError as exc:
+            get = self.client.get_collection
+            state, sentences = read_data(get(self._data_name(name), embedding_function=None))
+            passages = get(self._chunks_name(name), embedding_function=None)
+            chunks, vectors = read_passages(passages, with_vectors)
+        except (NotFoundError, ValueError, KeyError) as exc:
             raise IndexDamagedError(
-                f"generation {name} is missing from the Chroma server ({exc}); {ROLLBACK_HINT}"
+                f"generation {name} is missing from the Chroma server or damaged "
+                f"({type(exc).__name__}: {exc}); {ROLLBACK_HINT}"
             ) from exc
-        if len(sentence_rows(chunks)) != len(sentences):
-            raise IndexDamagedError(f"generation {name} is inconsistent; {ROLLBACK_HINT}")
+        if state is None or len(sentence_rows(chunks)) != len(sentences):
+            raise IndexDamagedError(f"generation {name} is incomplete; {ROLLBACK_HINT}")
         return Snapshot(name, state, chunks, sentences, vectors)
 
     def index(self, snapshot: Snapshot) -> Index:
@@ -261,38 +207,6 @@ class ServerStore:
             snapshot.sentence_vectors,
             snapshot.state,
         )
-
-    def _load_data(self, name: str) -> tuple[dict[str, Any], np.ndarray]:
-        data = self.client.get_collection(self._data_name(name), embedding_function=None)
-        state: dict[str, Any] | None = None
-        blocks: list[tuple[int, np.ndarray]] = []
-        for _, document, meta in _records(data, ["documents", "metadatas"]):
-            if meta.get("kind") == "state":
-                state = json.loads(document or "{}")
-            else:
-                raw = base64.b64decode(document or "")
-                shape = (int(str(meta["rows"])), int(str(meta["dim"])))
-                block = np.frombuffer(raw, np.float32).reshape(shape)
-                blocks.append((int(str(meta["first"])), block))
-        if state is None:
-            raise IndexDamagedError(f"generation {name} has no state record; {ROLLBACK_HINT}")
-        blocks.sort(key=lambda block: block[0])
-        matrix = np.vstack([b for _, b in blocks]) if blocks else np.zeros((0, 0), np.float32)
-        return state, matrix
-
-    def _load_chunks(self, name: str, with_vectors: bool) -> tuple[list[Chunk], np.ndarray | None]:
-        passages = self.client.get_collection(self._chunks_name(name), embedding_function=None)
-        include = ["documents", "metadatas", *(["embeddings"] if with_vectors else [])]
-        rows: list[tuple[int, Chunk, Any]] = []
-        for _, document, meta, *vector in _records(passages, include):
-            chunk = Chunk.model_validate({**json.loads(str(meta["chunk"])), "text": document})
-            rows.append((int(str(meta["position"])), chunk, vector[0] if vector else None))
-        rows.sort(key=lambda row: row[0])
-        chunks = [chunk for _, chunk, _ in rows]
-        if not with_vectors:
-            return chunks, None
-        vectors = np.asarray([v for _, _, v in rows], dtype=np.float32)
-        return chunks, vectors
 
     def _point(self, current: str, previous: str | None) -> None:
         self.meta.upsert(
@@ -320,6 +234,7 @@ class ServerStore:
                     "name": name,
                     "status": status,
                     "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "at": time.time(),  # orders generations made within one second
                     "documents": documents,
                     "chunks": chunks,
                 }
@@ -336,33 +251,3 @@ class ServerStore:
 
     def _data_name(self, name: str) -> str:
         return f"{self.prefix}_{name}_data"
-
-
-def _chunk_metadata(chunk: Chunk, position: int) -> dict[str, str | int]:
-    fields = chunk.model_dump_json(exclude={"text"})
-    return {"document_id": chunk.document_id, "position": position, "chunk": fields}
-
-
-def _sentence_blocks(matrix: np.ndarray) -> Iterator[tuple[str, str, dict[str, int | str]]]:
-    for first in range(0, len(matrix), _BLOCK_ROWS):
-        block = np.ascontiguousarray(matrix[first : first + _BLOCK_ROWS], dtype=np.float32)
-        meta: dict[str, int | str] = {
-            "kind": "sentences",
-            "first": first,
-            "rows": int(block.shape[0]),
-            "dim": int(block.shape[1]),
-        }
-        yield f"sentences-{first:09d}", base64.b64encode(block.tobytes()).decode(), meta
-
-
-def _records(collection: Collection, include: list[str]) -> Iterator[tuple[Any, ...]]:
-    """Every record of a collection, `_BATCH` at a time: (id, *included fields)."""
-    offset = 0
-    while True:
-        page = collection.get(limit=_BATCH, offset=offset, include=include)  # type: ignore[arg-type]
-        ids = page["ids"]
-        if not ids:
-            return
-        columns: list[Any] = [page[field] for field in include]  # type: ignore[literal-required]
-        yield from zip(ids, *columns, strict=True)
-        offset += len(ids)

@@ -34,7 +34,8 @@ from rag.models import Chunk
 from rag.progress import BuildProgress
 from rag.server_live import ServerLive, reachable
 from rag.server_lock import Lease
-from rag.server_store import ServerStore, Snapshot
+from rag.server_records import Snapshot
+from rag.server_store import ServerStore
 from rag.writer import Exclusive, upload_error
 
 log = logging.getLogger("sectorwijzer.ingest")

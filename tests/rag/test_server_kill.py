@@ -23,7 +23,7 @@ QUESTION = "Hoeveel opleidingsbudget geeft het Vakkrachtenfonds Zeeland een lass
 _INGEST = """
 import sys, time
 from pathlib import Path
-import rag.server_store as store
+import rag.server_records as store
 from rag.assistant import Assistant
 from rag.config import load_settings
 

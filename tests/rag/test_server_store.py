@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import rag.server_store
+import rag.server_records
 from rag.assistant import Assistant
 from rag.chroma_client import server_address
 from rag.cli import main
@@ -179,7 +179,7 @@ def test_an_interrupted_write_leaves_the_previous_generation_serving(
         raise ConnectionError("the server went away")
 
     with monkeypatch.context() as patch:
-        patch.setattr(rag.server_store, "_sentence_blocks", broken)
+        patch.setattr(rag.server_records, "_sentence_blocks", broken)
         with pytest.raises(IndexNotReadyError, match="Chroma server cannot be used"):
             writer.add_document("vakkrachtenfonds.md", NOTE)
     store = ServerStore(server_settings)
