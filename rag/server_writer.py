@@ -39,6 +39,7 @@ from rag.server_store import ServerStore
 from rag.writer import Exclusive, upload_error
 
 log = logging.getLogger("sectorwijzer.ingest")
+_CLASH = "an uploaded document has the same file name; rename the corpus file"
 
 
 @dataclass
@@ -50,6 +51,7 @@ class _Change:
     excluded: set[str] = field(default_factory=set)
     reuse: dict[str, Any] | None = None  # previous documents to reuse (default: all)
     always: bool = False  # write a generation even when nothing changed
+    refused: dict[str, str] = field(default_factory=dict)  # files not read, and why
 
 
 class ServerWriter:
@@ -78,10 +80,17 @@ class ServerWriter:
             documents = base.state.get("documents", {}) if base else {}
             excluded = set(base.state.get("excluded", [])) if base else set()
             uploads = [d for d, info in documents.items() if _is_upload(info, self.settings)]
+            # A corpus file named as an upload would be taken for a new version of it.
+            taken = {documents[d]["file"] for d in uploads}
             files = supported_files([self.settings.corpus_dir], excluded)
-            sources = Sources(files, load_manifest(self.settings.corpus_dir), uploads)
+            sources = Sources(
+                [p for p in files if p.name not in taken],
+                load_manifest(self.settings.corpus_dir),
+                uploads,
+            )
             reuse = {d: documents[d] for d in uploads} if rebuild else None
             change = _Change(sources, base, excluded, reuse, always=rebuild or base is None)
+            change.refused = {p.name: _CLASH for p in files if p.name in taken}
             report, _ = self._apply(change, lease, progress, exclusive, tracker)
             tracker.enter("done")
             return report
@@ -182,6 +191,7 @@ class ServerWriter:
             self.settings, change.sources, reuse, _by_document(base), report, tracker
         )
         report.removed = sorted(i["file"] for d, i in previous.items() if d not in documents)
+        report.failed.update(change.refused)
         if upload is not None and upload in report.failed:
             raise upload_error(upload, report.failed[upload])
         report.documents, report.chunks = len(documents), len(chunks)

@@ -242,3 +242,16 @@ def test_the_chroma_url_names_host_port_and_tls(url: str, address: tuple[str, in
 def test_a_malformed_chroma_url_is_a_configuration_error(url: str) -> None:
     with pytest.raises(ConfigurationError, match="SECTORWIJZER_CHROMA_URL"):
         server_address(url)
+
+
+def test_a_corpus_file_named_as_an_upload_is_reported_not_mistaken_for_it(
+    server_settings: Settings,
+) -> None:
+    assistant = Assistant(server_settings)
+    assistant.ingest()
+    doc = assistant.add_document("vakkrachtenfonds.md", NOTE)
+    (server_settings.corpus_dir / "vakkrachtenfonds.md").write_text(EXTRA, encoding="utf-8")
+    report = assistant.ingest()
+    assert "same file name" in report.failed["vakkrachtenfonds.md"] and not report.changed
+    chunks = [c for c in assistant.index().chunks if c.document_id == doc["id"]]
+    assert chunks and all("zeppelin" not in c.text for c in chunks)
