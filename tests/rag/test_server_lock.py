@@ -90,3 +90,27 @@ def test_an_upload_is_refused_while_another_replica_writes(server_settings: Sett
         impatient.add_document("notitie.md", b"# Notitie\n\nEen korte notitie over scholing.")
     assert "notitie" not in impatient.documents()
     assert impatient.add_document("notitie.md", b"# Notitie\n\nEen notitie over scholing.")
+
+
+def test_replicas_building_the_first_index_at_once_publish_it_once(
+    server_settings: Settings,
+) -> None:
+    reports, failures = [], []
+
+    def build() -> None:
+        try:
+            reports.append(Assistant(server_settings).ingest())
+        except Exception as exc:  # noqa: BLE001 - the test counts every failure
+            failures.append(exc)
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not failures and len(reports) == 2
+    assert reports[0].generation == reports[1].generation  # the second found it built
+    assert sorted(len(r.added) for r in reports) == [0, 5]
+    assert [info.name for info in ServerStore(server_settings).generations()] == [
+        reports[0].generation
+    ]

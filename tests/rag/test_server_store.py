@@ -255,3 +255,22 @@ def test_a_corpus_file_named_as_an_upload_is_reported_not_mistaken_for_it(
     assert "same file name" in report.failed["vakkrachtenfonds.md"] and not report.changed
     chunks = [c for c in assistant.index().chunks if c.document_id == doc["id"]]
     assert chunks and all("zeppelin" not in c.text for c in chunks)
+
+
+def test_a_replica_looks_at_the_pointer_at_most_once_per_interval(
+    server_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Assistant(server_settings).ingest()
+    reader = Assistant(server_settings.model_copy(update={"chroma_poll_seconds": 30}))
+    reader.ask(QUESTION)
+    looks: list[float] = []
+    current = ServerStore.current
+
+    def counted(store: ServerStore) -> str | None:
+        looks.append(time.monotonic())
+        return current(store)
+
+    monkeypatch.setattr(ServerStore, "current", counted)
+    for _ in range(10):
+        reader.ask(QUESTION)
+    assert looks == []
