@@ -59,8 +59,10 @@ class ServerLive:
         if current is None:
             raise IndexNotReadyError(prompts.render("no_index", "en"))
         if index is None or index.path.name != current:
-            index = reachable(lambda: self.store.index(self.store.load(current)))
-            self._index = index
+            loaded = reachable(lambda: self.store.index(self.store.load(current)))
+            if self._index is not index:  # this process published meanwhile: that is newer
+                return self._index or loaded
+            self._index = index = loaded
         self._next_check = time.monotonic() + self._poll
         return index
 
