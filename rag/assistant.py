@@ -11,6 +11,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from rag import prompts
 from rag.answer import Generated, GenerationRequest, UnitGenerator, citation_for, make_generator
+from rag.backend import make_backend
 from rag.bm25 import tokenize
 from rag.cao_scope import CaoScope, cao_scope
 from rag.cao_tables import row_hits, table_answer, with_rows
@@ -38,7 +39,7 @@ from rag.retrieve import Hit, Query, allowed_documents, make_retriever, needs_em
 from rag.store import DataDir
 from rag.topics import own_words, related_stems, search_text, topic_language
 from rag.verify import Verifier, embedding_function
-from rag.writer import Exclusive, LiveIndex, Writer
+from rag.writer import Exclusive
 
 
 class Assistant:
@@ -69,8 +70,8 @@ class Assistant:
             settings.generator, settings.ranker_path, settings.answer_threshold, parts
         )
         self._data = DataDir(settings.data_dir)
-        self._live = LiveIndex(self._data)
-        self._writer = Writer(settings, self.embedder, self._live)
+        backend = make_backend(settings, self.embedder)
+        self._live, self._writer = backend.live, backend.writer
         self._queries = QueryEmbeddings(query_encoder or self.embedder)
 
     @property
@@ -84,7 +85,7 @@ class Assistant:
 
     def has_index(self) -> bool:
         """Whether an ingest has published an index (damaged or not)."""
-        return self._data.current_file.exists()
+        return self._live.exists()
 
     def ingest(
         self,

@@ -10,6 +10,8 @@ from rag.errors import IndexNotReadyError
 from rag.index import open_index
 from rag.ingest import source_files, uploads_dir
 from rag.integrity import verify_generation
+from rag.server_live import reachable
+from rag.server_store import ServerStore
 from rag.store import DataDir
 
 
@@ -23,8 +25,14 @@ class CheckReport:
     chunks: int
     unindexed_uploads: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    where: str = ""  # a Chroma server's URL; "" for the data directory
 
     def lines(self) -> list[str]:
+        if self.where:
+            return [
+                f"ok: generation {self.generation} in the Chroma server at {self.where}: "
+                f"{self.documents} documents, {self.chunks} passages, all consistent"
+            ]
         out = [
             f"ok: generation {self.generation}: {self.files} files match their checksums, "
             f"{self.documents} documents, {self.chunks} passages"
@@ -43,6 +51,8 @@ def check_data_dir(settings: Settings) -> CheckReport:
     """Verify every file of the live generation against its checksums and open it.
 
     Raises `IndexNotReadyError` (with the rebuild hint) when there is no usable index."""
+    if settings.chroma_url:
+        return check_server(settings)
     data = DataDir(settings.data_dir)
     current = data.current()
     if current is None:
@@ -63,3 +73,20 @@ def check_data_dir(settings: Settings) -> CheckReport:
     if data.rejected.is_dir():
         report.rejected = sorted(p.name for p in data.rejected.iterdir() if p.suffix != ".json")
     return report
+
+
+def check_server(settings: Settings) -> CheckReport:
+    """Load the Chroma server's live generation as a replica does and check it is whole
+    (state, passages, sentence vectors and the passage vectors' count agree)."""
+    store = ServerStore(settings)
+    current = reachable(store.current)
+    if current is None:
+        raise IndexNotReadyError(
+            f"there is no index in the Chroma server at {settings.chroma_url}; "
+            "run `sectorwijzer ingest`"
+        )
+    index = reachable(lambda: store.index(store.load(current)))
+    reachable(index.check)
+    documents = index.state.get("documents", {})
+    where = settings.chroma_url or ""
+    return CheckReport(current, 0, len(documents), len(index.chunks), where=where)

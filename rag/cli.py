@@ -83,6 +83,13 @@ def _parser() -> argparse.ArgumentParser:
         help="processes that embed questions (SECTORWIJZER_EMBED_WORKERS; 0: in the server)",
     )
     serve.set_defaults(func=_delegate("api.server", "serve_command"))
+    generations = sub.add_parser(
+        "generations",
+        help="list the index generations; --rollback makes the previous one live again",
+        parents=parents,
+    )
+    importlib.import_module("rag.generations_command").add_arguments(generations)
+    generations.set_defaults(func=_delegate("rag.generations_command", "generations_command"))
     check = sub.add_parser(
         "check", help="verify the index files against their checksums", parents=parents
     )

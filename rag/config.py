@@ -73,6 +73,21 @@ class Settings(BaseSettings):
     # A second writer (upload, removal, ingest; in this or another process) waits this long for
     # the first one, then gives up with a clear message.
     writer_wait_seconds: float = Field(default=120.0, ge=0)
+    # Client/server mode: with a Chroma server URL ("http://host:8000") the index generations
+    # live in that server and this process keeps none on its disk (see `rag.backend`); the
+    # token is sent as "Authorization: Bearer", the headers (JSON object) with every request.
+    chroma_url: str | None = None
+    chroma_token: str | None = None
+    chroma_headers: dict[str, str] = Field(default_factory=dict)
+    chroma_prefix: str = Field(default="sectorwijzer", pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{1,40}$")
+    # A replica checks the server's generation pointer at most this often (not per request).
+    chroma_poll_seconds: float = Field(default=2.0, ge=0)
+    # A replaced generation is dropped no sooner than this after it stopped being live, so a
+    # replica that has not looked at the pointer since still finishes its questions on it.
+    chroma_retire_seconds: float = Field(default=60.0, ge=0)
+    # A writer's lock in the server lapses this long after its holder stops renewing it
+    # (a writer killed with kill -9); the holder renews it every third of this.
+    chroma_lock_seconds: float = Field(default=30.0, gt=0)
     # Load (server only). Processes that embed questions, each with cores / processes threads;
     # None lets `serve` take one per core (at most 4), 0 embeds in the server process.
     embed_workers: int | None = Field(default=None, ge=0, le=32)

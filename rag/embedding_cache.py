@@ -28,6 +28,19 @@ class VectorSource(Protocol):
         ...
 
 
+class FirstOf:
+    """Several vector sources asked in turn: a vector is taken from the first that holds it."""
+
+    def __init__(self, sources: Sequence[VectorSource]) -> None:
+        self._sources = list(sources)
+
+    def lookup(self, digests: Collection[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for source in self._sources:
+            found.update(source.lookup([d for d in digests if d not in found]))
+        return found
+
+
 class EmbeddingCache:
     """Vectors keyed by (model name, text hash); writes are transactional, so kill -9 is safe."""
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pypdf.errors import LimitReachedError
 
 from rag.chunking import ChunkingOptions
 from rag.config import Settings
-from rag.embedding_cache import EmbeddingCache
+from rag.embedding_cache import EmbeddingCache, FirstOf, VectorSource
 from rag.embedding_step import embed_chunks
 from rag.errors import DocumentError, IndexNotReadyError
 from rag.index import write_index
@@ -57,9 +58,12 @@ class IngestReport:
 
 def source_files(settings: Settings) -> list[Path]:
     """Supported files of the corpus folder and of the uploads folder, sorted by name."""
-    folders = [settings.corpus_dir, uploads_dir(settings)]
+    return supported_files([settings.corpus_dir, uploads_dir(settings)], excluded_files(settings))
+
+
+def supported_files(folders: list[Path], excluded: set[str]) -> list[Path]:
+    """The files of `folders` ingest reads (sorted by name per folder), without `excluded`."""
     files = [p for folder in folders if folder.is_dir() for p in sorted(folder.iterdir())]
-    excluded = excluded_files(settings)
     return [
         p
         for p in files
@@ -195,12 +199,35 @@ class _Collection:
         self.documents[doc_id] = self.previous[doc_id]
         self.chunks.extend(self.previous_chunks.get(doc_id, []))
 
+    def carry(self, doc_id: str) -> None:
+        """Keep a previous document without reading a file (its content is its hash's)."""
+        self.keep_previous(doc_id)
+        self.hashes[self.previous[doc_id]["sha256"]] = self.previous[doc_id]["file"]
+        self.report.unchanged.append(self.previous[doc_id]["file"])
+
     def is_duplicate(self, path: Path, digest: str) -> bool:
         if digest in self.hashes:
             self.report.failed[path.name] = f"duplicate of {self.hashes[digest]}"
             return True
         self.hashes[digest] = path.name
         return False
+
+
+@dataclass
+class Sources:
+    """What the next generation is built from: the files to read with their manifest entries,
+    and documents of the previous generation kept as they are without a file (`carried`: a
+    Chroma server's generations hold uploads that no local folder has, see `rag.server_writer`)."""
+
+    files: list[Path]
+    manifest: dict[str, DocumentMeta]
+    carried: list[str] = field(default_factory=list)
+
+
+def folder_sources(settings: Settings) -> Sources:
+    """The corpus folder and the uploads folder, as the embedded mode builds from them."""
+    manifest = {**load_manifest(settings.corpus_dir), **load_manifest(uploads_dir(settings))}
+    return Sources(source_files(settings), manifest)
 
 
 def _collect(
@@ -210,16 +237,32 @@ def _collect(
     report: IngestReport,
     tracker: BuildProgress | None = None,
 ) -> tuple[dict[str, Any], list[Chunk]]:
-    manifest = {**load_manifest(settings.corpus_dir), **load_manifest(uploads_dir(settings))}
+    sources = folder_sources(settings)
+    return collect(settings, sources, previous, previous_chunks, report, tracker)
+
+
+def collect(
+    settings: Settings,
+    sources: Sources,
+    previous: dict[str, Any],
+    previous_chunks: dict[str, list[Chunk]],
+    report: IngestReport,
+    tracker: BuildProgress | None = None,
+) -> tuple[dict[str, Any], list[Chunk]]:
+    """Documents and chunks of the next generation: carried documents as they were, each file
+    reused when unchanged, (re)read when new or changed, or reported in `report.failed`."""
+    manifest = sources.manifest
     options = ChunkingOptions(
         settings.chunk_target_words, settings.chunk_max_words, settings.chunk_overlap_sentences
     )
     by_file = {info["file"]: doc_id for doc_id, info in previous.items()}
     limits = Limits(settings.max_document_pages, settings.max_document_chars)
     collection = _Collection(previous, previous_chunks, report, limits)
+    for doc_id in sources.carried:
+        collection.carry(doc_id)
     # Known files first, so a duplicate upload never displaces the original.
     files = sorted(
-        source_files(settings),
+        sources.files,
         key=lambda p: (p.name not in manifest and p.name not in by_file, p.name),
     )
     tracker = tracker or BuildProgress()
@@ -319,14 +362,7 @@ def _build(
 ) -> Path:
     """Embed (through the caches) and write a generation; returns it finalized, not live."""
     data = DataDir(settings.data_dir)
-    shipped = ShippedEmbeddings.load(
-        shipped_path(settings.corpus_dir, embedder.model_name), embedder.model_name
-    )
-    cache = EmbeddingCache(data.cache_file, embedder.model_name, shipped)
-    try:
-        chunk_vectors, sentence_vectors = embed_chunks(cache, embedder, chunks, progress, tracker)
-    finally:
-        cache.close()
+    chunk_vectors, sentence_vectors = embed(settings, embedder, chunks, progress, tracker)
     if tracker is not None:
         tracker.enter("writing")
     partial = data.new_generation()
@@ -337,3 +373,26 @@ def _build(
     except BaseException:
         data.discard(partial)
         raise
+
+
+def embed(
+    settings: Settings,
+    embedder: BaseEmbedding,
+    chunks: list[Chunk],
+    progress: bool,
+    tracker: BuildProgress | None,
+    known: VectorSource | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Passage and sentence vectors through the data directory's cache; what neither the
+    cache nor `known` (e.g. the previous generation's vectors) nor the shipped embeddings
+    hold is computed."""
+    data = DataDir(settings.data_dir)
+    shipped = ShippedEmbeddings.load(
+        shipped_path(settings.corpus_dir, embedder.model_name), embedder.model_name
+    )
+    fallback: VectorSource = shipped if known is None else FirstOf([known, shipped])
+    cache = EmbeddingCache(data.cache_file, embedder.model_name, fallback)
+    try:
+        return embed_chunks(cache, embedder, chunks, progress, tracker)
+    finally:
+        cache.close()

@@ -62,6 +62,10 @@ class LiveIndex:
                 self._index = index
             return index
 
+    def exists(self) -> bool:
+        """Whether an ingest has published an index (damaged or not)."""
+        return self._data.current_file.exists()
+
     def replace(self, fresh: Index) -> Index | None:
         """Make `fresh` the live index; returns the one it replaces."""
         old, self._index = self._index, fresh
@@ -114,7 +118,7 @@ class Writer:
                 if reason is not None:
                     if staged.generation is not None:
                         self.data.discard(staged.generation)
-                    raise _upload_error(path.name, reason)
+                    raise upload_error(path.name, reason)
                 self._set_aside_failures(staged.report)
                 self._switch(staged, exclusive)
             except BaseException:
@@ -207,7 +211,8 @@ class Writer:
             old.close()
 
 
-def _upload_error(name: str, reason: str) -> DocumentError | DuplicateDocumentError:
+def upload_error(name: str, reason: str) -> DocumentError | DuplicateDocumentError:
+    """The error of an upload that could not be indexed, for the edges."""
     if reason.startswith("duplicate of"):
         return DuplicateDocumentError(f"{name}: {reason}")
     return DocumentError(name, reason)

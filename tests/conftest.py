@@ -1,6 +1,7 @@
 """Shared fixtures: a real temporary data directory, the real corpus, fake or real embedders."""
 
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ apply_offline_env()
 
 from rag.assistant import Assistant  # noqa: E402
 from rag.config import Settings, load_settings  # noqa: E402
+from tests.chroma_server import chroma_server  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -37,3 +39,28 @@ def real_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assista
     assistant = Assistant(load_settings(data_dir=data, corpus_dir=CORPUS))
     assistant.ingest()
     yield assistant
+
+
+@pytest.fixture(scope="session")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Chroma server for the session (each test uses its own collection prefix)."""
+    with chroma_server(tmp_path_factory.mktemp("chroma") / "db") as url:
+        yield url
+
+
+@pytest.fixture
+def server_settings(fake_settings: Settings, chroma_url: str) -> Settings:
+    """`fake_settings` in client/server mode: a fresh collection prefix on the session's
+    Chroma server, a short lock lease and pointer check, replaced generations dropped at
+    once, answers at any score."""
+    return fake_settings.model_copy(
+        update={
+            "chroma_url": chroma_url,
+            "chroma_prefix": f"t{uuid.uuid4().hex[:10]}",
+            "chroma_poll_seconds": 0.2,
+            "chroma_lock_seconds": 3.0,
+            "chroma_retire_seconds": 0.0,
+            "refusal_threshold": 0.0,
+            "answer_threshold": 0.0,
+        }
+    )
