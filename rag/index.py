@@ -15,7 +15,7 @@ import numpy as np
 from chromadb.api.client import Client
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError
-from llama_index.core.schema import BaseNode, TextNode
+from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from rag.bm25 import KeywordIndex, tokenize
@@ -150,6 +150,9 @@ def write_index(
                 text=c.text,
                 embedding=v.tolist(),
                 metadata={"document_id": c.document_id},
+                # llama-index writes the source node's id over `document_id` in Chroma's
+                # metadata ("None" without one), and the document filter reads that field.
+                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=c.document_id)},
             )
             for c, v in zip(chunks, chunk_vectors, strict=True)
         ]

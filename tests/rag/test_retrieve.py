@@ -101,3 +101,16 @@ def test_bm25_configuration_works_without_embeddings(fake_settings: Settings) ->
     answer = assistant.ask("Wat is de oranje kaart voor vakkrachten?")
     assert answer.retrieved[0].document_id == "position-paper-arbeidsmarktkrapte-2025"
     assert answer.backend.startswith("extractive+bm25")
+
+
+def test_the_vector_store_itself_narrows_to_the_allowed_documents(
+    real_assistant: Assistant,
+) -> None:
+    # Chroma's `where` on document_id, not only the sentence scores, must see the filter.
+    index = real_assistant.index()
+    vector = real_assistant.embedder.get_query_embedding("scholing van werknemers")
+    allowed = {"oom-op-jacht-naar-de-8"}
+    query = Query("scholing van werknemers", vector, allowed, limit=5)
+    similarities = DenseRetriever._chunk_similarities(index, query)
+    assert len(similarities) == 5
+    assert {index.chunks[p].document_id for p in similarities} == allowed
