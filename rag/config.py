@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     # Load (server only). Processes that embed questions, each with cores / processes threads;
     # None lets `serve` take one per core (at most 4), 0 embeds in the server process.
     embed_workers: int | None = Field(default=None, ge=0, le=32)
+    # `serve` processes on one port (uvicorn workers), each with cores / workers threads.
+    workers: int = Field(default=1, ge=1, le=64)
     ask_threads: int = Field(default=4, ge=1, le=64)  # questions answered at the same time
     max_queue: int = Field(default=32, ge=1)  # questions answered or waiting; past it 503
     # Per client address on /api/ask: a steady rate and a burst (0 per minute: no limit).
