@@ -51,6 +51,12 @@ def serve_workers(settings: Settings, workers: int, log_level: str = "info") -> 
         file=sys.stderr,
     )
     access_note(settings)
+    print(
+        "Note: the chat UI (Gradio) keeps a browser's session in one process; with several "
+        "workers on one port its requests may reach another one. Use the API here, or run "
+        "single-worker replicas behind a proxy with sticky sessions (docs/deploy.md).",
+        file=sys.stderr,
+    )
     uvicorn.run(
         "api.workers:worker_app",
         factory=True,
