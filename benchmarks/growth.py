@@ -106,6 +106,7 @@ def measure(
     work: Path, corpus: Path, scale: int, documents: int, mode: str, args: argparse.Namespace
 ) -> dict[str, Any]:
     run: dict[str, Any] = {"scale": scale, "mode": mode, "documents": documents}
+    run["loadavg_before"] = Path("/proc/loadavg").read_text().split()[0]
     if mode == "server" and "chroma_url" not in Settings.model_fields:
         run["skipped"] = "this build has no SECTORWIJZER_CHROMA_URL (server mode) yet"
         return run
@@ -122,13 +123,16 @@ def measure(
         run.update(passages=report.chunks, ingest_s=round(report.seconds, 1))
         run["ingest_docs_per_s"] = round(report.documents / report.seconds, 1)
         run["ingest_passages_per_s"] = round(report.chunks / report.seconds, 1)
-        run["vectors"] = f"shipped+perturbed ({embedder.hits} texts, {embedder.misses} embedded)"
+        run["vectors"] = (
+            f"shipped+perturbed ({embedder.hits} distinct texts, {embedder.misses} embedded)"
+        )
         run["disk_mb"] = _megabytes(data / "generations")
         run["cache_mb"] = _megabytes(data / "embeddings.sqlite")
         if chroma is not None:
             run["chroma_server_mb"] = _megabytes(work / f"chroma-x{scale}")
         run.update(latency(data, env, args.queries))
         run["replicas"] = [throughput(data, env, n, args) for n in _ints(args.replicas)]
+        run["loadavg_after"] = Path("/proc/loadavg").read_text().split()[0]
     finally:
         if chroma is not None:
             chroma[0].kill()

@@ -44,8 +44,11 @@ def tables(results: dict[str, Any]) -> str:
     for r in results["runs"]:
         if "skipped" in r:
             lines.append(f"\nx{r['scale']} {r['mode']}: skipped ({r['skipped']})")
-    vectors = {r["vectors"] for r in runs}
-    lines.append(f"\nVectors of the synthetic corpora: {'; '.join(sorted(vectors))}.")
+    for r in runs:
+        lines.append(
+            f"\nx{r['scale']} {r['mode']}: vectors {r['vectors']}; load average (1 min) "
+            f"{r['loadavg_before']} before, {r.get('loadavg_after', '?')} after."
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -55,6 +58,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib import ticker
 
     runs = [r for r in results["runs"] if "skipped" not in r]
     figure, axes = plt.subplots(figsize=(6.4, 4.0), dpi=120)
@@ -75,6 +79,10 @@ def plot(results: dict[str, Any], path: Path) -> None:
             )
     axes.set_xscale("log")
     axes.set_yscale("log")
+    for axis in (axes.xaxis, axes.yaxis):  # 20, 50, 100, 200 ..., not 10^2 alone
+        axis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        axis.set_major_formatter(ticker.ScalarFormatter())
+        axis.set_minor_formatter(ticker.NullFormatter())
     axes.set_xlabel("passages in the index")
     axes.set_ylabel("query latency, ms (one at a time)")
     axes.set_title("Sectorwijzer: query latency against corpus size")
