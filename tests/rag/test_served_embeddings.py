@@ -11,8 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from api.errors import status_of
-from api.messages import describe
 from rag.config import Settings, load_settings
 from rag.embeddings import make_embedder
 from rag.errors import ConfigurationError, EmbedderUnavailableError
@@ -84,8 +82,6 @@ def test_an_unreachable_server_is_a_clear_error() -> None:
         embedder.get_query_embedding("Hoeveel vakantiedagen?")
     assert time.monotonic() - started < 10
     assert caught.value.url == url
-    assert status_of(caught.value) == (503, "embedder_unavailable")
-    assert "embeddingserver" in describe(caught.value, "nl")
 
 
 def test_a_silent_server_times_out(tmp_path: Path) -> None:
