@@ -24,8 +24,6 @@ from rag.config import Settings
 SETTINGS_VARIABLE = "SECTORWIJZER_SERVE_SETTINGS_JSON"  # not a field: Settings ignores it
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
-log = logging.getLogger("sectorwijzer.api")
-
 
 def serve_workers(settings: Settings, workers: int, log_level: str = "info") -> int:
     """Build a missing index first (once, not in every worker), then run `workers` workers
