@@ -23,6 +23,7 @@ from rag.errors import (
     DocumentError,
     DocumentNotFoundError,
     DuplicateDocumentError,
+    EmbedderUnavailableError,
     IndexBuildingError,
     IndexNotReadyError,
     InvalidQuestionError,
@@ -49,6 +50,7 @@ STATUSES: list[tuple[type[SectorwijzerError], int, str]] = [
     (DocumentError, 422, "unreadable_document"),
     (DocumentNotFoundError, 404, "unknown_document"),
     (IndexNotReadyError, 503, "index_not_ready"),
+    (EmbedderUnavailableError, 503, "embedder_unavailable"),
     (ConfigurationError, 500, "configuration_error"),
 ]
 

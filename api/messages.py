@@ -10,6 +10,8 @@ from rag import prompts
 from rag.errors import (
     DocumentError,
     DuplicateDocumentError,
+    EmbedderMismatchError,
+    EmbedderUnavailableError,
     IndexBuildingError,
     IndexBusyError,
     IndexNotReadyError,
@@ -118,6 +120,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "opnieuw.",
         "en": "You are asking too many questions in a short time. Try again in {seconds} seconds.",
     },
+    "embedder_unavailable": {
+        "nl": "De embeddingserver ({url}) is niet bruikbaar: {reason}. Probeer het later "
+        "opnieuw; blijft het misgaan, kijk dan of die server draait.",
+        "en": "The embedding server ({url}) is not usable: {reason}. Try again later; if it "
+        "keeps failing, check that the server is running.",
+    },
+    "embedder_mismatch": {
+        "nl": "De index is met een ander embeddingmodel gebouwd dan deze server gebruikt. "
+        "Hij wordt opnieuw opgebouwd (of voer `sectorwijzer ingest` uit).",
+        "en": "The index was built with another embedding model than this server uses. It "
+        "is being rebuilt (or run `sectorwijzer ingest`).",
+    },
     "bad_text": {
         "nl": "Het verzoek is ongeldig: de tekst bevat ongeldige tekens (een losse "
         "UTF-16-surrogaat).",
@@ -160,6 +174,8 @@ def describe(exc: SectorwijzerError, language: str) -> str:
         )
     if isinstance(exc, IndexNotReadyError):
         return _index_message(exc, language)
+    if isinstance(exc, EmbedderUnavailableError):
+        return text("embedder_unavailable", language, url=exc.url, reason=exc.reason)
     return exc.message
 
 
@@ -178,6 +194,8 @@ def _index_message(exc: IndexNotReadyError, language: str) -> str:
         return text("index_building", language)
     if isinstance(exc, IndexBusyError):
         return text("index_busy", language)
+    if isinstance(exc, EmbedderMismatchError):
+        return text("embedder_mismatch", language)
     if "damaged" in exc.message or "inconsistent" in exc.message:
         return exc.message
     return prompts.render("no_index", language)

@@ -1,4 +1,5 @@
-"""`sectorwijzer serve`: one process serving the API and the chat UI with uvicorn."""
+"""`sectorwijzer serve`: one process serving the API and the chat UI with uvicorn (or, with
+`--workers N`, N such processes on one port: `api.workers`)."""
 
 import argparse
 import logging
@@ -6,8 +7,8 @@ import os
 import sys
 import threading
 
-from api.access import is_loopback
 from api.service import Service
+from api.workers import access_note, serve_workers
 from rag.config import Settings
 
 
@@ -15,6 +16,10 @@ def serve_command(args: argparse.Namespace, settings: Settings) -> int:
     """Build the index in the background when it is missing, then serve until stopped."""
     host = getattr(args, "host", None) or settings.host
     port = getattr(args, "port", None) or settings.port
+    processes = max(1, getattr(args, "workers", None) or settings.workers)
+    if processes > 1:
+        settings = settings.model_copy(update={"host": host, "port": port, "workers": processes})
+        return serve_workers(settings, processes)
     workers = embed_workers(getattr(args, "embed_workers", None), settings)
     settings = settings.model_copy(update={"host": host, "port": port, "embed_workers": workers})
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(name)s: %(message)s")
@@ -57,10 +62,5 @@ def serve(service: Service, host: str, port: int, log_level: str = "info") -> No
     app = create_app(service=service)
     display = f"[{host}]" if ":" in host else host
     print(f"Sectorwijzer: http://{display}:{port}/  (API docs: /docs)", file=sys.stderr)
-    if not service.settings.api_key and not is_loopback(host):
-        print(
-            "Note: no SECTORWIJZER_API_KEY set, so uploads and deletions are only accepted "
-            "from this machine.",
-            file=sys.stderr,
-        )
+    access_note(service.settings.model_copy(update={"host": host}))
     uvicorn.run(app, host=host, port=port, log_level=log_level)

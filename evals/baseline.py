@@ -94,7 +94,7 @@ class NaiveBaseline:
 
     def __init__(self, settings: Settings, embedder: BaseEmbedding | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings.embedder)
+        self.embedder = embedder or make_embedder(settings.embedder, settings)
         documents, self._cleaned = load_documents(settings)
         self._meta = {m.id: m for m in self._manifest_meta()}
         index = build_index(documents, self.embedder, DataDir(settings.data_dir).cache_file)

@@ -163,7 +163,7 @@ def evaluate(
 ) -> dict[str, Any]:
     """Metrics per configuration on one split, all on one index and one embedder instance."""
     items = split_items(split, limit)
-    embedder = make_embedder(settings.embedder)
+    embedder = make_embedder(settings.embedder, settings)
     if any(c != NAIVE for c in configs):
         base = Assistant(settings, embedder)
         if base._data.current() is None:

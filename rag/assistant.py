@@ -20,6 +20,8 @@ from rag.condense import condense
 from rag.config import Settings
 from rag.embeddings import make_embedder
 from rag.errors import (
+    EmbedderMismatchError,
+    IndexNotReadyError,
     InvalidQuestionError,
     RequestTooLargeError,
 )
@@ -54,7 +56,7 @@ class Assistant:
         """`query_encoder` embeds questions (a server passes its worker processes); by
         default the embedder does, in this process."""
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings.embedder)
+        self.embedder = embedder or make_embedder(settings.embedder, settings)
         self.retriever = make_retriever(settings.retriever, settings.rrf_k)
         self.llm: ChatClient | None = None
         parts = None
@@ -80,8 +82,19 @@ class Assistant:
         return f"{s.generator}+{s.retriever}+{self.embedder.model_name}"
 
     def index(self) -> Index:
-        """The live index, reopened when an ingest (here or elsewhere) published a new one."""
-        return self._live.get()
+        """The live index, reopened when an ingest (here or elsewhere) published a new one.
+
+        Raises `EmbedderMismatchError` when another embedder built it: its passage vectors
+        and this process's question vectors would not be comparable."""
+        index = self._live.get()
+        built_with = index.state.get("embedder")
+        if built_with and built_with != self.embedder.model_name:
+            raise EmbedderMismatchError(
+                f"the index was built with the embedder '{built_with}', but this process "
+                f"embeds with '{self.embedder.model_name}'; run `sectorwijzer ingest` to "
+                "rebuild it"
+            )
+        return index
 
     def has_index(self) -> bool:
         """Whether an ingest has published an index (damaged or not)."""
@@ -95,8 +108,19 @@ class Assistant:
         tracker: BuildProgress | None = None,
     ) -> IngestReport:
         """Bring the index in line with the corpus and the uploads folder (see `rag.writer`);
-        `tracker` counts documents read and passages embedded as the build goes."""
+        `tracker` counts documents read and passages embedded as the build goes. An index of
+        another embedder is rebuilt: ingest would otherwise keep its passages' vectors."""
+        rebuild = rebuild or self._other_embedder()
         return self._writer.ingest(rebuild, progress, exclusive, tracker)
+
+    def _other_embedder(self) -> bool:
+        try:
+            self.index()
+        except EmbedderMismatchError:
+            return True
+        except IndexNotReadyError:
+            pass  # none or damaged: the ingest builds it anyway
+        return False
 
     def add_document(
         self,

