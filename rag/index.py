@@ -156,8 +156,10 @@ def write_index(
             )
             for c, v in zip(chunks, chunk_vectors, strict=True)
         ]
-        if nodes:
-            store.add(nodes)
+        # Chroma refuses one add of more records than its batch limit (5,461 here).
+        batch = client.get_max_batch_size()
+        for start in range(0, len(nodes), batch):
+            store.add(nodes[start : start + batch])
     finally:
         client.close()
     KeywordIndex.build([keyword_text(c) for c in chunks]).save(path / "bm25")
