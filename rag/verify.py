@@ -8,7 +8,8 @@ A sentence stays only when
    a language model, `rag.injection`): stemmed overlap and embedding
    similarity both reach the thresholds calibrated on the training questions
    (`rag.verify_calibration`, never the eval set) (`not_supported`);
-5. it does not repeat an earlier sentence (`repeated`: small models loop at temperature 0).
+5. it does not repeat an earlier sentence (`repeated`: small models loop at temperature 0);
+6. it is not a lead-in ("De problemen zijn:") with nothing kept after it (`dangling`).
 A sentence that fails 2-4 for the sources it cites but passes them all for one other source
 (small models often cite the first source for a fact from the third) is kept, citing that
 source instead: the same checks, not a looser similarity match.
@@ -34,7 +35,15 @@ from rag.injection import without_instructions
 from rag.models import RemovedSentence, Verification
 
 THRESHOLDS_PATH = Path(__file__).resolve().parent / "data" / "verify_thresholds.json"
-REASONS = ("no_citation", "unknown_source", "number", "name", "not_supported", "repeated")
+REASONS = (
+    "no_citation",
+    "unknown_source",
+    "number",
+    "name",
+    "not_supported",
+    "repeated",
+    "dangling",
+)
 # Texts in, one L2-normalised row per text out (the assistant's embedder).
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -107,7 +116,7 @@ class Verifier:
         """Verify `draft`, whose markers [n] refer to `sources` (number -> cited text)."""
         judged = [self.judge(s, sources, language) for s in split_sentences(draft)]
         sentences = [s for s, _ in judged]
-        reasons = _repeats(sentences, [r for _, r in judged])
+        reasons = _dangling(sentences, _repeats(sentences, [r for _, r in judged]))
         shown = [(s, r) for s, r in zip(sentences, reasons, strict=True) if r is None or self.mark]
         texts = [s.text if r is None else self._marked(s, sources, language) for s, r in shown]
         texts, order = renumber(texts)
@@ -182,6 +191,15 @@ def _repeats(sentences: list[Sentence], reasons: list[str | None]) -> list[str |
         if reason is None:
             seen.add(key)
     return marked
+
+
+def _dangling(sentences: list[Sentence], reasons: list[str | None]) -> list[str | None]:
+    """`reasons` with the last kept sentence marked `dangling` when it only announces what
+    follows (ends with ":"), since everything after it was removed."""
+    kept = [i for i, reason in enumerate(reasons) if reason is None]
+    if kept and sentences[kept[-1]].claim.rstrip().endswith(":"):
+        return [*reasons[: kept[-1]], "dangling", *reasons[kept[-1] + 1 :]]
+    return reasons
 
 
 def _note(removed: int, marked: bool, fallback: bool, language: str) -> str:

@@ -70,6 +70,7 @@ REASONS = {
     "name": "naam staat niet in de bron",
     "not_supported": "niet gesteund door de bron",
     "repeated": "herhaalt een eerdere zin",
+    "dangling": "kondigt iets aan dat niet is overgebleven",
 }
 NOT_FOUND_HINT = (
     "De geladen documenten geven hier geen antwoord op. Dit zijn de passages die "

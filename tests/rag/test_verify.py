@@ -108,3 +108,12 @@ def test_a_repeated_sentence_is_kept_once() -> None:
     draft = "De Metalektro telt 1.350 bedrijven [1]. De Metalektro telt 1.350 bedrijven [1]."
     text, reasons, _ = check(draft)
     assert reasons == ["repeated"] and text == "De Metalektro telt 1.350 bedrijven [1]."
+
+
+def test_a_lead_in_whose_items_were_all_removed_goes_too() -> None:
+    draft = "De problemen met de sector zijn: [1]\n- Philips groeit.\n- Er is krapte."
+    text, reasons, fallback = check(draft)
+    assert reasons == ["dangling", "no_citation", "no_citation"]
+    assert text == "" and fallback
+    kept = "De Metalektro telt: [1]\n- ongeveer 1.350 bedrijven [1]"
+    assert check(kept)[1] == []
