@@ -111,6 +111,7 @@ def measure(
         run["skipped"] = "this build has no SECTORWIJZER_CHROMA_URL (server mode) yet"
         return run
     env = {"SECTORWIJZER_RATE_LIMIT_PER_MINUTE": "0", "SECTORWIJZER_EMBED_WORKERS": "0"}
+    os.environ.pop("SECTORWIJZER_CHROMA_URL", None)  # a server run before this one set it
     chroma = start_chroma(work / f"chroma-x{scale}") if mode == "server" else None
     try:
         if chroma is not None:

@@ -8,11 +8,12 @@ from chromadb.api.client import Client
 from chromadb.config import Settings as ChromaSettings
 
 from rag.config import Settings
-from rag.errors import ConfigurationError
+from rag.errors import ConfigurationError, IndexNotReadyError
 
 
 def connect(settings: Settings) -> Client:
-    """An `HttpClient` for the configured server; it connects on its first request.
+    """An `HttpClient` for the configured server (`IndexNotReadyError` when it cannot be
+    reached); it connects on its first request.
 
     Clients of one server share one connection pool inside Chroma (reference counted), so
     closing one never closes another's."""
@@ -20,13 +21,18 @@ def connect(settings: Settings) -> Client:
     headers = dict(settings.chroma_headers)
     if settings.chroma_token:
         headers["Authorization"] = f"Bearer {settings.chroma_token}"
-    client: Any = chromadb.HttpClient(
-        host=host,
-        port=port,
-        ssl=ssl,
-        headers=headers or None,
-        settings=ChromaSettings(anonymized_telemetry=False),
-    )
+    try:
+        client: Any = chromadb.HttpClient(
+            host=host,
+            port=port,
+            ssl=ssl,
+            headers=headers or None,
+            settings=ChromaSettings(anonymized_telemetry=False),
+        )
+    except ValueError as exc:  # chromadb's "Could not connect to a Chroma server"
+        raise IndexNotReadyError(
+            f"the Chroma server cannot be used ({settings.chroma_url}: {exc})"
+        ) from exc
     return cast(Client, client)
 
 

@@ -202,6 +202,8 @@ def test_a_replica_without_a_generation_or_server_is_not_ready(server_settings: 
     gone = Assistant(server_settings.model_copy(update={"chroma_url": "http://127.0.0.1:9"}))
     with pytest.raises(IndexNotReadyError, match="Chroma server cannot be used"):
         gone.index()
+    with pytest.raises(IndexNotReadyError, match="127.0.0.1:9"):  # not chromadb's ValueError
+        gone.ingest()
 
 
 def test_a_rebuild_rereads_the_corpus_and_keeps_the_uploads(server_settings: Settings) -> None:
