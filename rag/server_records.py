@@ -23,7 +23,10 @@ from rag.index import sentence_rows
 from rag.models import Chunk
 
 _BATCH = 1000  # records per request, under the server's batch limit
-_BLOCK_ROWS = 1000  # sentence vectors per record
+# Bytes per request, under the server's payload limit (x100 the shipped corpus in one add of
+# sentence blocks was refused: "Payload too large").
+_MAX_REQUEST_BYTES = 4 * 1024 * 1024
+_BLOCK_ROWS = 1000  # sentence vectors per record (~2 MB as base64 at 384 dimensions)
 Record = tuple[str, str, dict[str, int | str]]  # id, document, metadata
 
 
@@ -59,21 +62,36 @@ class SnapshotVectors:
 
 
 def write_passages(passages: Collection, chunks: list[Chunk], vectors: np.ndarray) -> None:
-    for start in range(0, len(chunks), _BATCH):
-        part = chunks[start : start + _BATCH]
+    # A vector travels as JSON numbers: about 20 bytes per dimension.
+    costs = [len(c.text.encode()) + 512 + 20 * vectors.shape[1] for c in chunks]
+    for start, end in request_spans(costs):
+        part = chunks[start:end]
         passages.add(
             ids=[c.id for c in part],
-            embeddings=np.asarray(vectors[start : start + _BATCH], dtype=np.float32),
+            embeddings=np.asarray(vectors[start:end], dtype=np.float32),
             documents=[c.text for c in part],
             metadatas=[_chunk_metadata(c, start + i) for i, c in enumerate(part)],
         )
 
 
+def request_spans(costs: list[int]) -> Iterator[tuple[int, int]]:
+    """(start, end) ranges of records sent in one request: at most `_BATCH` records and
+    `_MAX_REQUEST_BYTES` bytes (a record over the limit goes alone)."""
+    start, size = 0, 0
+    for i, cost in enumerate(costs):
+        if i > start and (i - start == _BATCH or size + cost > _MAX_REQUEST_BYTES):
+            yield start, i
+            start, size = i, 0
+        size += cost
+    if start < len(costs):
+        yield start, len(costs)
+
+
 def write_data(data: Collection, state: dict[str, Any], sentence_vectors: np.ndarray) -> None:
     records: list[Record] = [("state", json.dumps(state, ensure_ascii=False), {"kind": "state"})]
     records.extend(_sentence_blocks(sentence_vectors))
-    for start in range(0, len(records), _BATCH):
-        ids, documents, metadatas = zip(*records[start : start + _BATCH], strict=True)
+    for start, end in request_spans([len(document) + 256 for _, document, _ in records]):
+        ids, documents, metadatas = zip(*records[start:end], strict=True)
         data.add(
             ids=list(ids),
             embeddings=np.zeros((len(ids), 1), dtype=np.float32),  # looked up by id only
@@ -86,7 +104,7 @@ def read_data(data: Collection) -> tuple[dict[str, Any] | None, np.ndarray]:
     """The state (None when its record is missing) and the sentence matrix."""
     state: dict[str, Any] | None = None
     blocks: list[tuple[int, np.ndarray]] = []
-    for _, document, meta in _records(data, ["documents", "metadatas"]):
+    for _, document, meta in _records(data, ["documents", "metadatas"], page=2):
         if meta.get("kind") == "state":
             state = json.loads(document or "{}")
         else:
@@ -131,14 +149,16 @@ def _sentence_blocks(matrix: np.ndarray) -> Iterator[Record]:
         yield f"sentences-{first:09d}", base64.b64encode(block.tobytes()).decode(), meta
 
 
-def _records(collection: Collection, include: list[str]) -> Iterator[tuple[Any, ...]]:
-    """Every record of a collection, `_BATCH` at a time: (id, *included fields)."""
+def _records(
+    collection: Collection, include: list[str], page: int = _BATCH
+) -> Iterator[tuple[Any, ...]]:
+    """Every record of a collection, `page` at a time: (id, *included fields)."""
     offset = 0
     while True:
-        page = collection.get(limit=_BATCH, offset=offset, include=include)  # type: ignore[arg-type]
-        ids = page["ids"]
+        found = collection.get(limit=page, offset=offset, include=include)  # type: ignore[arg-type]
+        ids = found["ids"]
         if not ids:
             return
-        columns: list[Any] = [page[field] for field in include]  # type: ignore[literal-required]
+        columns: list[Any] = [found[field] for field in include]  # type: ignore[literal-required]
         yield from zip(ids, *columns, strict=True)
         offset += len(ids)

@@ -276,3 +276,13 @@ def test_a_replica_looks_at_the_pointer_at_most_once_per_interval(
     for _ in range(10):
         reader.ask(QUESTION)
     assert looks == []
+
+
+def test_requests_stay_under_the_record_and_byte_limits() -> None:
+    from rag import server_records
+
+    mb = 1024 * 1024
+    assert list(server_records.request_spans([mb] * 10)) == [(0, 4), (4, 8), (8, 10)]
+    assert list(server_records.request_spans([10 * mb, 1, 1])) == [(0, 1), (1, 3)]
+    assert list(server_records.request_spans([1] * 2500)) == [(0, 1000), (1000, 2000), (2000, 2500)]
+    assert list(server_records.request_spans([])) == []
