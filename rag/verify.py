@@ -10,9 +10,9 @@ A sentence stays only when
    (`rag.verify_calibration`, never the eval set) (`not_supported`);
 5. it does not repeat an earlier sentence (`repeated`: small models loop at temperature 0);
 6. it is not a lead-in ("De problemen zijn:") with nothing kept after it (`dangling`).
-A sentence that fails 2-4 for the sources it cites but passes them all for one other source
-(small models often cite the first source for a fact from the third) is kept, citing that
-source instead: the same checks, not a looser similarity match.
+A sentence that fails 2-4 for the sources it cites but passes them all for another source
+(small models often cite the first source for a fact from the third) is kept, citing the
+first such source instead: the same checks, not a looser similarity match.
 Failing sentences are removed (or, with `mark_unverified`, kept with a mark); the remaining
 markers are renumbered 1, 2, ... in order of use; with fewer than `min_kept` sentences left the
 caller falls back to the extractive answer.
@@ -134,8 +134,8 @@ class Verifier:
     def judge(
         self, sentence: Sentence, sources: dict[int, str], language: str
     ) -> tuple[Sentence, str | None]:
-        """`sentence` and why it fails, or the sentence re-cited to the one other source that
-        passes every check (then no reason)."""
+        """`sentence` and why it fails, or the sentence re-cited to the first other source
+        that passes every check (then no reason)."""
         reason = self.reason(sentence, sources, language)
         if reason not in ("number", "name", "not_supported"):
             return sentence, reason
