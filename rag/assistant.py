@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from rag import prompts
 from rag.answer import Generated, GenerationRequest, UnitGenerator, citation_for, make_generator
 from rag.backend import make_backend
 from rag.bm25 import tokenize
@@ -22,12 +21,11 @@ from rag.embeddings import make_embedder
 from rag.errors import (
     EmbedderMismatchError,
     IndexNotReadyError,
-    InvalidQuestionError,
-    RequestTooLargeError,
 )
 from rag.glossary import dutch_terms
 from rag.index import Index
 from rag.ingest import IngestReport
+from rag.input_checks import checked_history, checked_text
 from rag.kinds import question_kind
 from rag.language import detect_language
 from rag.library import Reconciliation
@@ -327,22 +325,8 @@ class Assistant:
         return checked_text(topic, self.settings.max_topic_chars, "topic")
 
     def _check_history(self, history: list[Turn] | None, language: str) -> list[Turn]:
-        """The earlier turns, refused when there are more or longer ones than the settings allow.
-
-        Checked here, so every edge (API, UI, CLI) hands the follow-up reading and the typo
-        corrector bounded text only."""
-        turns = list(history or [])
-        most = self.settings.max_history_turns
-        if len(turns) > most:
-            values: dict[str, object] = {"turns": len(turns), "limit": most}
-            message = prompts.render("history_too_long", language, **values)
-            raise RequestTooLargeError(message, "history_too_long", **values)
-        longest = max((len(turn.content) for turn in turns), default=0)
-        if longest > self.settings.max_turn_chars:
-            values = {"length": longest, "limit": self.settings.max_turn_chars}
-            message = prompts.render("turn_too_long", language, **values)
-            raise RequestTooLargeError(message, "turn_too_long", **values)
-        return turns
+        s = self.settings
+        return checked_history(history, s.max_history_turns, s.max_turn_chars, language)
 
     def _embed(self, text: str) -> np.ndarray | None:
         if not needs_embedding(self.settings.retriever):
@@ -370,16 +354,3 @@ def _as_list(vector: np.ndarray | None) -> list[float] | None:
 
 def _ms(start: float, end: float) -> float:
     return round((end - start) * 1000, 2)
-
-
-def checked_text(text: str, limit: int, what: str) -> str:
-    """`text` stripped; blank or longer than `limit` is refused with the prompts
-    `empty_<what>` / `<what>_too_long` (what: "question" or "topic")."""
-    text = (text or "").strip()
-    if not text:
-        raise InvalidQuestionError(prompts.render(f"empty_{what}", "nl"))
-    if len(text) > limit:
-        language = detect_language(text)
-        message = prompts.render(f"{what}_too_long", language, length=len(text), limit=limit)
-        raise InvalidQuestionError(message)
-    return text
