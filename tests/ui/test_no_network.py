@@ -8,12 +8,12 @@ every non-loopback connect, send and name lookup, with or without the namespace.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.conftest import CORPUS
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,12 +26,6 @@ def namespace_prefix() -> list[str]:
     if os.environ.get("CI") == "true":
         raise AssertionError("CI runs as root: `unshare -n` must work there")
     return []
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_serve_makes_no_outbound_attempt(tmp_path: Path) -> None:
