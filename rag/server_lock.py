@@ -23,6 +23,7 @@ from chromadb.api.models.Collection import Collection
 from chromadb.errors import ChromaError, NotFoundError
 
 from rag.errors import IndexBusyError
+from rag.writelock import Patience
 
 log = logging.getLogger("sectorwijzer.lock")
 _POLL_SECONDS = 0.1
@@ -94,8 +95,7 @@ def _acquire(
     wait_seconds: float,
     on_wait: Callable[[str], None] | None,
 ) -> Collection:
-    deadline = time.monotonic() + wait_seconds
-    told = False
+    patience = Patience(wait_seconds, on_wait, _POLL_SECONDS)
     while True:
         try:
             return client.create_collection(name, metadata=_lease(owner, seconds))
@@ -112,15 +112,7 @@ def _acquire(
             _break(client, held, "lapsed")
             continue
         who = str(metadata.get("owner", "another writer"))
-        if on_wait is not None and not told:
-            on_wait(who)
-            told = True
-        if time.monotonic() >= deadline:
-            raise IndexBusyError(
-                f"another change of the documents is in progress ({who} holds the writer "
-                f"lock in the Chroma server); waited {wait_seconds:g} s. Try again when it is done."
-            )
-        time.sleep(_POLL_SECONDS)
+        patience.wait(who, "the writer lock in the Chroma server")
 
 
 def _break(client: ClientAPI, collection: Collection, why: str) -> None:

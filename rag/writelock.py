@@ -51,27 +51,42 @@ def holder(root: Path) -> str:
     return f"process {text}" if text else "another writer"
 
 
+class Patience:
+    """A writer waiting for a lock another writer holds (this file's, or the Chroma server's
+    in `rag.server_lock`): `on_wait` hears once who holds it; after `wait_seconds` the wait
+    ends in `IndexBusyError`."""
+
+    def __init__(
+        self, wait_seconds: float, on_wait: Callable[[str], None] | None, poll_seconds: float
+    ) -> None:
+        self.wait_seconds, self.on_wait, self.poll = wait_seconds, on_wait, poll_seconds
+        self.deadline = time.monotonic() + wait_seconds
+        self.told = False
+
+    def wait(self, who: str, held: str) -> None:
+        """Sleep one poll interval, or give up: `who` holds `held` (for the message)."""
+        if self.on_wait is not None and not self.told:
+            self.on_wait(who)
+            self.told = True
+        if time.monotonic() >= self.deadline:
+            raise IndexBusyError(
+                f"another change of the documents is in progress ({who} holds {held}); "
+                f"waited {self.wait_seconds:g} s. Try again when it is done."
+            )
+        time.sleep(self.poll)
+
+
 def _acquire(
     descriptor: int, path: Path, wait_seconds: float, on_wait: Callable[[str], None] | None
 ) -> None:
-    deadline = time.monotonic() + wait_seconds
-    told = False
+    patience = Patience(wait_seconds, on_wait, _POLL_SECONDS)
     while True:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
             pass
-        who = holder(path.parent)
-        if on_wait is not None and not told:
-            on_wait(who)
-            told = True
-        if time.monotonic() >= deadline:
-            raise IndexBusyError(
-                f"another change of the documents is in progress ({who} holds {path}); "
-                f"waited {wait_seconds:g} s. Try again when it is done."
-            )
-        time.sleep(_POLL_SECONDS)
+        patience.wait(holder(path.parent), str(path))
 
 
 def _write_holder(descriptor: int) -> None:
