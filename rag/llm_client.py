@@ -70,7 +70,7 @@ class OpenAIChatClient:
                 stream=stream,
             )
         except Exception as exc:  # connection, timeout, HTTP status: all mean "not usable now"
-            raise LLMUnavailableError(_describe(exc)) from exc
+            raise LLMUnavailableError(describe_failure(exc)) from exc
 
     def complete(self, messages: list[Message]) -> str:
         reply = self._request(messages, stream=False)
@@ -95,7 +95,7 @@ class OpenAIChatClient:
         except LLMUnavailableError:
             raise
         except Exception as exc:  # the server went away mid-answer
-            raise LLMUnavailableError(_describe(exc)) from exc
+            raise LLMUnavailableError(describe_failure(exc)) from exc
         finally:
             close = getattr(chunks, "close", None)
             if close:
@@ -109,16 +109,20 @@ class OpenAIChatClient:
         except LLMUnavailableError as exc:
             return {"status": "unavailable", "url": self.url, "message": exc.message}
         except Exception as exc:  # any failure of the probe is "unreachable", never an error
-            return {"status": "unreachable", "url": self.url, "message": _describe(exc)}
+            return {"status": "unreachable", "url": self.url, "message": describe_failure(exc)}
         ms = round((time.monotonic() - started) * 1000, 1)
         return {"status": "ok", "url": self.url, "model": self.model, "models": names, "ms": ms}
 
 
-def _describe(exc: Exception) -> str:
+def describe_failure(
+    exc: Exception, timeout: str = "timeout", unreachable: str = "unreachable"
+) -> str:
+    """A short reason for a failed call of the `openai` client (chat here, embeddings in
+    `rag.served_embeddings`): `timeout`, `unreachable`, the HTTP status or the error's name."""
     name = type(exc).__name__
     if "Timeout" in name:
-        return "timeout"
+        return timeout
     if "Connection" in name:
-        return "unreachable"
+        return unreachable
     status = getattr(exc, "status_code", None)
     return f"HTTP {status}" if status else name

@@ -18,6 +18,7 @@ from pydantic import PrivateAttr
 
 from rag.config import Settings
 from rag.errors import ConfigurationError, EmbedderUnavailableError
+from rag.llm_client import describe_failure
 
 Role = Literal["query", "passage"]
 PREFIXES: dict[Role, str] = {"query": "query: ", "passage": "passage: "}
@@ -120,10 +121,8 @@ class ServedEmbedding(BaseEmbedding):
 
 
 def _describe(exc: Exception) -> str:
-    name = type(exc).__name__
-    if "Timeout" in name:
-        return "no answer in time (SECTORWIJZER_EMBED_TIMEOUT)"
-    if "Connection" in name:
-        return "unreachable (is the server running?)"
-    status = getattr(exc, "status_code", None)
-    return f"HTTP {status}" if status else name
+    return describe_failure(
+        exc,
+        timeout="no answer in time (SECTORWIJZER_EMBED_TIMEOUT)",
+        unreachable="unreachable (is the server running?)",
+    )
