@@ -55,9 +55,11 @@ class Thresholds:
     overlap: dict[str, float] = field(default_factory=lambda: {"nl": 0.5, "en": 0.0})
     similarity: dict[str, float] = field(default_factory=lambda: {"nl": 0.0, "en": 0.0})
 
-    def passes(self, language: str, overlap: float, similarity: float) -> bool:
+    def passes(self, language: str, overlap: float, similarity: Callable[[], float]) -> bool:
+        """Both thresholds reached; `similarity` (an embedding call) is only computed when
+        the overlap already passes."""
         lang = language if language in self.overlap else "nl"
-        return overlap >= self.overlap[lang] and similarity >= self.similarity[lang]
+        return overlap >= self.overlap[lang] and similarity() >= self.similarity[lang]
 
 
 def load_thresholds(path: Path | None = None) -> Thresholds:
@@ -164,7 +166,7 @@ class Verifier:
     def supported(self, claim: str, cited: list[str], language: str) -> bool:
         """Stemmed overlap and embedding similarity (best cited source) reach the thresholds."""
         share = overlap(claim, "\n".join(cited), language)
-        return self.thresholds.passes(language, share, self.similarity(claim, cited))
+        return self.thresholds.passes(language, share, lambda: self.similarity(claim, cited))
 
     def similarity(self, claim: str, cited: list[str]) -> float:
         """Cosine similarity of the claim and its closest cited source (1.0 without embedder)."""
